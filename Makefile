@@ -1,0 +1,33 @@
+# One command sets up and launches the page (`make app`), one sets up and runs every test (`make test`).
+# Needs only python3 (with venv) on the machine; everything else goes into .venv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+APP_PORT ?= 8866
+
+.PHONY: app test setup setup-test clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.app-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test-installed: pyproject.toml $(VENV)/.app-installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+setup: $(VENV)/.app-installed
+
+setup-test: $(VENV)/.test-installed
+
+app: setup
+	$(BIN)/voila app.ipynb --port=$(APP_PORT) --Voila.ip=127.0.0.1
+
+test: setup-test
+	MLFLOW_DISABLE_TELEMETRY=true $(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache

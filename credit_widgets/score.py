@@ -1,0 +1,68 @@
+"""Score every application in a folder with a trained model.
+
+    python -m credit_widgets.score --model models/ --data data/ --out scores.csv
+
+Writes SK_ID_CURR, probability (of default) and decision (favourable / unfavourable) for every row of
+application_train and application_test found in the folder. Category levels the model never saw are treated as
+missing, so any file of the Home Credit schema scores.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from .data import DataError, load_tables
+from .features import history_features
+from .model import ScoringModel, decide
+
+CHUNK = 50_000  # applications per scoring step: bounds memory and paces the progress lines
+
+
+def score_folder(model: ScoringModel, data_dir: Path, quiet: bool = True) -> pd.DataFrame:
+    tables = load_tables(data_dir)
+    history = {k: v for k, v in tables.items() if k not in ("application_train", "application_test")}
+    apps = [tables[k] for k in ("application_train", "application_test") if k in tables]
+    applications = pd.concat(apps, ignore_index=True) if len(apps) > 1 else apps[0]
+    # History aggregates are per client: computing them once for everyone equals computing them per chunk.
+    aggregates = history_features(history, tuple(model.builder.history_tables_))
+    parts = []
+    started = time.perf_counter()
+    for start in range(0, len(applications), CHUNK):
+        chunk = applications.iloc[start:start + CHUNK]
+        features = model.builder.transform({"application_test": chunk}, history=aggregates)
+        probability = model.predict_proba(features)
+        parts.append(pd.DataFrame({"SK_ID_CURR": features.index.to_numpy(), "probability": probability}))
+        if not quiet:
+            done = min(start + CHUNK, len(applications))
+            print(f"scored {done:,}/{len(applications):,} ({time.perf_counter() - started:.1f} s)",
+                  file=sys.stderr, flush=True)
+    scores = pd.concat(parts, ignore_index=True)
+    scores["decision"] = decide(scores["probability"], model.threshold)
+    return scores
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m credit_widgets.score", description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, default=None, help="MLflow model directory (default: models/)")
+    parser.add_argument("--data", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    try:
+        model = ScoringModel.load(args.model)
+        scores = score_folder(model, args.data, quiet=False)
+    except (DataError, FileNotFoundError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    scores.to_csv(args.out, index=False, float_format="%.6f")
+    favourable = (scores["decision"] == "favourable").mean()
+    print(f"wrote {len(scores):,} scores to {args.out} ({favourable:.1%} favourable, threshold "
+          f"{model.threshold:.4f})", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""Shared fixtures: where the real Home Credit rows live (outside the project), and tidy test runs."""
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = Path(os.environ.get("CREDIT_REAL_DATA", REPO.parent / "shared" / "data"))
+
+# Jupyter, IPython, matplotlib and MLflow write under $HOME unless told otherwise.
+_scratch = Path(tempfile.mkdtemp(prefix="cw-tests-"))
+for var, sub in [("JUPYTER_RUNTIME_DIR", "jupyter-runtime"), ("IPYTHONDIR", "ipython"), ("MPLCONFIGDIR", "mpl")]:
+    os.environ.setdefault(var, str(_scratch / sub))
+os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+def _real(folder: str) -> Path:
+    path = SHARED_DATA / folder
+    if not (path / "application_train.csv").exists():
+        pytest.skip(f"real Home Credit rows not found at {path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def real_dir() -> Path:
+    """First rows of every original Kaggle table (one table each; they rarely share clients)."""
+    return _real("homecredit-real")
+
+
+@pytest.fixture(scope="session")
+def real_joined_dir() -> Path:
+    """5,000 real clients with their whole history (no installments_payments)."""
+    return _real("homecredit-real-joined")
+
+
+@pytest.fixture(scope="session")
+def synth_dir(tmp_path_factory) -> Path:
+    """A small synthetic portfolio (all eight tables and truth.csv), written as the CLI writes it."""
+    from credit_widgets import synth
+
+    folder = tmp_path_factory.mktemp("synth")
+    tables, truth = synth.generate(3000, seed=11)
+    synth.write(tables, truth, folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def trained(tmp_path_factory, synth_dir):
+    """A model trained on `synth_dir` through the real entry point, tracked in a throw-away MLflow store."""
+    from credit_widgets import train
+
+    root = tmp_path_factory.mktemp("trained")
+    uri = f"sqlite:///{root / 'mlflow.db'}"
+    result = train.train(synth_dir, root / "model", folds=3, nthread=1, tracking_uri=uri, quiet=True)
+    return {"result": result, "model_dir": root / "model", "tracking_uri": uri, "data_dir": synth_dir}

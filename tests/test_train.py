@@ -1,0 +1,133 @@
+"""Training end to end: cross-validation, cost-based threshold, MLflow tracking and registry, reloadable model."""
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import roc_auc_score
+
+from credit_widgets import train
+from credit_widgets.data import DataError, load_tables
+from credit_widgets.model import ScoringModel
+from credit_widgets.score import score_folder
+
+
+def test_threshold_minimises_the_business_cost():
+    rng = np.random.default_rng(0)
+    y = (rng.random(4000) < 0.08).astype(float)
+    p = np.clip(0.08 + 0.25 * (y - 0.08) + rng.normal(0, 0.07, 4000), 0, 1)
+    costs = train.Costs(10, 1)
+    threshold, cost = train.best_threshold(y, p, costs)
+    brute = min(costs.per_application(y, p, t) for t in np.linspace(0.01, 0.8, 400))
+    assert cost <= brute + 1e-3
+    assert cost < costs.per_application(y, p, 1.01)   # better than accepting everyone
+    # a dearer missed default lowers the threshold
+    assert train.best_threshold(y, p, train.Costs(30, 1))[0] < threshold
+
+
+def test_calibration_table_sees_a_miscalibrated_model():
+    rng = np.random.default_rng(1)
+    p = rng.uniform(0, 0.3, 20000)
+    y = (rng.random(20000) < p).astype(float)
+    good = train.expected_calibration_error(train.calibration_table(y, p))
+    bad = train.expected_calibration_error(train.calibration_table(y, np.clip(p * 2, 0, 1)))
+    assert good < 0.01 < bad
+
+
+def test_training_tracks_registers_and_writes_a_reloadable_model(trained):
+    import mlflow
+
+    result, model_dir = trained["result"], trained["model_dir"]
+    assert (model_dir / "MLmodel").exists() and (model_dir / "MODEL_CARD.md").exists()
+    assert 0.6 < result.metrics["cv_auc"] <= 1
+    assert result.metrics["cost_per_application"] < result.metrics["cost_accept_all"]
+    client = mlflow.MlflowClient(tracking_uri=trained["tracking_uri"])
+    champion = client.get_model_version_by_alias(train.MODEL_NAME, "champion")
+    run = client.get_run(champion.run_id)
+    assert run.data.metrics["cv_auc"] == pytest.approx(result.metrics["cv_auc"])
+    assert run.data.params["cost_fn"] == "10.0"
+    artifacts = {a.path for a in client.list_artifacts(champion.run_id, "plots")}
+    assert {"plots/roc.png", "plots/cost_curve.png", "plots/calibration.png"} <= artifacts
+
+    model = ScoringModel.load(model_dir)
+    assert model.threshold == pytest.approx(result.threshold)
+    assert model.feature_names == result.builder.feature_names_
+    card = (model_dir / "MODEL_CARD.md").read_text()
+    assert f"{result.threshold:.4f}" in card and model.version in card
+
+
+def test_mlflow_pyfunc_scores_like_the_package(trained):
+    import mlflow.pyfunc
+
+    tables = load_tables(trained["data_dir"])
+    rows = tables["application_test"].head(20)
+    served = mlflow.pyfunc.load_model(str(trained["model_dir"])).predict(rows)
+    local = ScoringModel.load(trained["model_dir"]).score_tables({"application_test": rows})
+    np.testing.assert_allclose(served["probability"], local["probability"], rtol=1e-6)
+    assert (served["decision"] == local["decision"]).all()
+    # a prospect gives only a few columns: still a decision
+    few = pd.DataFrame([{"AMT_INCOME_TOTAL": 120000.0, "AMT_CREDIT": 300000.0, "NAME_CONTRACT_TYPE": "Cash loans"}])
+    out = mlflow.pyfunc.load_model(str(trained["model_dir"])).predict(few)
+    assert 0 < out["probability"].iloc[0] < 1
+
+
+def test_final_model_generalises_to_fresh_clients(trained, tmp_path):
+    from credit_widgets import synth
+
+    tables, truth = synth.generate(3000, seed=99)
+    synth.write(tables, truth, tmp_path)
+    scores = score_folder(ScoringModel.load(trained["model_dir"]), tmp_path)
+    app = tables["application_train"]
+    merged = app[["SK_ID_CURR", "TARGET"]].merge(scores, on="SK_ID_CURR")
+    assert len(scores) == len(app) + len(tables["application_test"])
+    assert roc_auc_score(merged["TARGET"], merged["probability"]) > 0.7
+    assert set(scores["decision"]) == {"favourable", "unfavourable"}
+
+
+def test_training_needs_a_target(tmp_path, synth_dir):
+    tables = load_tables(synth_dir)
+    broken = tables["application_train"].copy()
+    broken.loc[3, "TARGET"] = np.nan
+    with pytest.raises(DataError, match="TARGET"):
+        train.fit({"application_train": broken}, folds=3, nthread=1, quiet=True)
+
+
+def test_real_application_rows_train_and_score(real_dir, tmp_path):
+    """The real first rows of application_train, alone, go through train -> score unchanged."""
+    tables = load_tables(real_dir, tables=["application_train"])
+    result = train.fit(tables, folds=3, nthread=1, quiet=True, history_tables=())
+    assert result.metrics["cv_auc"] > 0.68
+    assert result.metrics["cv_brier"] < 0.075
+    train.write_artifacts(result, tmp_path)
+    model = ScoringModel.load(tmp_path)
+    test_rows = load_tables(real_dir, tables=["application_test"])   # 199 real rows never seen
+    scored = model.score_tables(test_rows)
+    assert len(scored) == len(test_rows["application_test"])
+    assert scored["probability"].between(0, 1).all()
+
+
+def test_real_joined_history_trains(real_joined_dir):
+    tables = load_tables(real_joined_dir)
+    result = train.fit(tables, folds=3, nthread=1, quiet=True)
+    assert {"bureau", "previous_application", "credit_card_balance"} <= set(result.builder.history_tables_)
+    assert result.metrics["cv_auc"] > 0.65
+
+
+def test_cli_reports_a_bad_folder_without_traceback(tmp_path):
+    (tmp_path / "application_train.csv").write_text("SK_ID_CURR,TARGET\n1,0\n1,1\n")
+    done = subprocess.run([sys.executable, "-m", "credit_widgets.train", "--data", str(tmp_path),
+                           "--out", str(tmp_path / "m")], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr and "application_train" in done.stderr
+
+
+def test_score_cli_writes_every_application(trained, tmp_path):
+    out = tmp_path / "scores.csv"
+    done = subprocess.run([sys.executable, "-m", "credit_widgets.score", "--model", str(trained["model_dir"]),
+                           "--data", str(trained["data_dir"]), "--out", str(out)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    scores = pd.read_csv(out)
+    assert list(scores.columns) == ["SK_ID_CURR", "probability", "decision"]
+    tables = load_tables(trained["data_dir"])
+    assert len(scores) == len(tables["application_train"]) + len(tables["application_test"])
