@@ -1,7 +1,7 @@
 """Scale benchmark: the whole path (generate all tables, write them, load, build features, cross-validate and
 train, log to MLflow, write the model) at 20k, 100k and 307,511 clients, each in a fresh process.
 
-    .venv/bin/python -m benchmarks.scale [--sizes 20000 100000 307511] [--threads 2]
+    .venv/bin/python -m benchmarks.scale [--sizes 20000 100000 307511] [--threads 1]
 
 Reports wall time per step and the peak resident memory of the process (target at full size: 20 min, 12 GB).
 """
@@ -54,7 +54,7 @@ def one(clients: int, threads: int) -> dict:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[20_000, 100_000, 307_511])
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:

@@ -21,7 +21,7 @@ import pandas as pd
 from .schema import APPLICATION_TABLES, TABLE_NAMES, TABLES
 
 NO_DATE = 365243  # Home Credit's "no date" in DAYS_* columns (not employed, never drawn, still running...)
-NOT_APPLICABLE = ("XNA",)
+NOT_APPLICABLE = ("XNA", "XAP")
 BUREAU_STATUSES = ("C", "X", "0", "1", "2", "3", "4", "5")
 SUFFIXES = (".csv", ".csv.gz", ".parquet")
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -44,6 +44,9 @@ class DataError(ValueError):
         self.row = row
         where = f"{self.file}, column {column}" if column else self.file
         super().__init__(f"Cannot use {where}: {detail.rstrip('.') or 'invalid data'}.")
+
+    def __reduce__(self):  # the default would rebuild it from the message alone (e.g. across worker processes)
+        return type(self), (self.file, self.column, self.detail, self.row)
 
 
 def default_data_dir() -> Path:
@@ -120,10 +123,10 @@ def _read_csv(path: Path, schema) -> pd.DataFrame:
     try:
         # low_memory=False is 4x slower on bureau_balance; with every dtype given, chunks cannot disagree anyway
         return pd.read_csv(path, dtype=dtypes, compression=compression, encoding="utf-8", engine="c")
-    except UnicodeDecodeError:
-        raise
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError):
+        raise  # the file itself is broken: read_table explains it
     except ValueError:
-        pass
+        pass  # a cell that is no number, to be found below
     # pandas says which value failed, not where: read the numeric columns again as text to find it
     numeric = [c for c, d in dtypes.items() if d == "float64"]
     as_text = pd.read_csv(path, usecols=numeric, dtype="str", compression=compression, encoding="utf-8")
@@ -177,7 +180,7 @@ def _why_unreadable(exc: BaseException) -> str:
     return f"the file could not be read ({message})"
 
 
-# --- checks and normalisation ---------------------------------------------------------------------------------
+# --- checks and normalisation -------------------------------------------------------------------------------------
 
 def _count(n, word: str) -> str:
     n = int(n)
@@ -242,8 +245,9 @@ def _check_ids(file: str, df: pd.DataFrame, schema) -> None:
             row = int(np.argmax(values.isna().to_numpy())) + 1
             raise DataError(file, column, f"{_count(values.isna().sum(), 'row')} without a key, first at row {row}",
                             row)
-        row = int(np.argmax((values != np.round(values)).to_numpy())) + 1
-        raise DataError(file, column, f"a key must be a whole number, not {values.iloc[row - 1]!r} (row {row})", row)
+        numbers = values.to_numpy()
+        row = int(np.argmax(~np.isfinite(numbers) | (numbers != np.round(numbers)))) + 1
+        raise DataError(file, column, f"a key must be a whole number, not {float(numbers[row - 1])} (row {row})", row)
 
 
 def _check_unique(file: str, df: pd.DataFrame, schema) -> None:

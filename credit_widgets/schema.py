@@ -140,7 +140,7 @@ TABLES: dict[str, TableSchema] = {
 }
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------------
 # What the loan officer sees.
 
 LANGUAGES = ("fr", "en")
@@ -208,7 +208,7 @@ class Field:
             return True
         if self.choices:
             return shown in self.choices
-        return ((self.min is None or shown >= self.min) and (self.max is None or shown <= self.max))
+        return (self.min is None or shown >= self.min) and (self.max is None or shown <= self.max)
 
 
 _YES_NO = ("Y", "N")
@@ -237,8 +237,8 @@ def _fields(*fields: Field) -> dict[str, Field]:
     return {f.name: f for f in fields}
 
 
-# Bounds: the real rows all lie inside, and so does the full Kaggle data (307,511 applications) except its one
-# 117,000,000 income, an obvious typing error. Defaults are the real rows' median or mode, rounded.
+# Bounds cover the real rows here and the ranges usually reported for the full Kaggle data (307,511 applications),
+# except its single 117,000,000 income, a typing error. Defaults are the real rows' median or mode, rounded.
 FIELDS: dict[str, Field] = _fields(
     # identity
     Field("CODE_GENDER", "Sexe", "Gender", None, "choice", None, None, 1.0, "identity",
@@ -333,12 +333,23 @@ _WORDS = {
 }
 
 
+# Columns every screen shows that are not form fields.
+_COLUMN_LABELS = {
+    "SK_ID_CURR": {"fr": "Identifiant client", "en": "Client ID"},
+    "SK_ID_PREV": {"fr": "Identifiant de la demande précédente", "en": "Previous application ID"},
+    "SK_ID_BUREAU": {"fr": "Identifiant du crédit au bureau", "en": "Credit bureau loan ID"},
+    "TARGET": {"fr": "Défaut de paiement", "en": "Payment default"},
+}
+
+
 def label(column: str, lang: str) -> str:
     """The Field label when there is one, else the column name in plain words."""
     _check_lang(lang)
     field = FIELDS.get(column)
     if field is not None:
         return field.label(lang)
+    if column in _COLUMN_LABELS:
+        return _COLUMN_LABELS[column][lang]
     words = [_WORDS[lang].get(part, part.lower()) for part in str(column).split("_") if part]
     text = " ".join(words) or str(column)
     return text[:1].upper() + text[1:]

@@ -39,8 +39,9 @@ DEFAULT_PARAMS = {
     "reg_lambda": 10.0,
     "max_bin": 128,
 }
-# Chosen by measurement on 2 cores (benchmarks/threads.py): see the README's "Threads" section.
-TRAIN_THREADS = 2
+# One thread: on an idle 2-core machine two are ~1.4x faster, but as soon as anything else runs they are up to
+# 10x slower (XGBoost threads spin waiting for each other). See the README, "Threads".
+TRAIN_THREADS = 1
 MODEL_NAME = "credit-widgets"
 EXPERIMENT = "credit-widgets"
 BORDERLINE_BAND = 0.02  # |probability - threshold| below this is shown as borderline
@@ -301,8 +302,10 @@ def train(data_dir: Path, out_dir: Path, *, folds: int = 5, costs: Costs | None 
             result.meta["registered_version"] = info.registered_model_version
             _log(f"registered {register_as} version {info.registered_model_version} as champion", quiet)
 
+        # The registered copy ships the package (code_paths) so that it loads anywhere; the local directory does
+        # not, since it is used where the package is installed and a copy in git would only go stale.
         staging = tmp / "model"
-        mlflow.pyfunc.save_model(path=str(staging), **model_args)
+        mlflow.pyfunc.save_model(path=str(staging), **{**model_args, "code_paths": None})
         (staging / "MODEL_CARD.md").write_text(model_card(result, data_dir))
         mlflow.log_text((staging / "MODEL_CARD.md").read_text(), "MODEL_CARD.md")
         if out_dir.exists():

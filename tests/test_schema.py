@@ -120,7 +120,7 @@ def test_importing_the_schema_reads_no_file():
         assert "/work/shared" not in source.read()
 
 
-# --- fields ---------------------------------------------------------------------------------------------------------
+# --- fields -------------------------------------------------------------------------------------------------------
 
 def test_the_officer_sees_the_expected_fields_in_grouped_order():
     assert set(MUST_HAVE) <= set(FIELDS)
@@ -216,7 +216,7 @@ def test_description_file_covers_every_application_column(descriptions):
     assert rows == set(TABLES["application_train"].columns)
 
 
-# --- labels and display --------------------------------------------------------------------------------------------
+# --- labels and display -------------------------------------------------------------------------------------------
 
 def test_labels_in_both_languages():
     assert label("AMT_CREDIT", "fr") == "Montant du crédit"
@@ -247,6 +247,7 @@ def test_columns_without_a_field_get_a_readable_label():
                 assert text and "_" not in text and text[0].isupper(), (column, text)
     assert label("AMT_REQ_CREDIT_BUREAU_YEAR", "en") == "Amount requests credit bureau year"
     assert label("SOME_NEW_RATIO", "en") == "Some new ratio"
+    assert label("SK_ID_CURR", "fr") == "Identifiant client" and label("TARGET", "en") == "Payment default"
 
 
 def test_days_are_shown_as_years():
