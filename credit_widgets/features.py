@@ -388,7 +388,8 @@ class FeatureBuilder:
             for name in _COUNT_COLUMNS:  # no rows in a table means zero of them, not unknown
                 if name in history.columns:
                     history[name] = history[name].fillna(0.0)
-            features = features.join(history)
+            # positional: a batch of variants of one client repeats its SK_ID_CURR, which a join would multiply
+            features = pd.concat([features, history.set_axis(features.index)], axis=1)
             if "BUREAU_DEBT_INCOME_RATIO" in self.feature_names_:
                 features["BUREAU_DEBT_INCOME_RATIO"] = _safe_ratio(
                     features["BUREAU_ACTIVE_DEBT_SUM"].fillna(0.0), features["AMT_INCOME_TOTAL"])

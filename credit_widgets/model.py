@@ -93,3 +93,259 @@ def _hash_files(*paths: Path) -> str:
     for path in paths:
         digest.update(Path(path).read_bytes())
     return digest.hexdigest()[:16]
+
+
+# ---- the decision core: what the page, the API and batch jobs all call ------------------------------------------
+
+@dataclass
+class Decision:
+    """One credit decision, with everything needed to show and explain it."""
+
+    probability: float
+    threshold: float
+    favourable: bool
+    margin: float                  # threshold - probability: positive when favourable
+    model_version: str
+    artifact_hash: str
+    borderline: bool               # within the model card's band around the threshold
+    rare_profile: bool             # unlike the client base
+    thin_file: bool                # no credit history of any kind
+    base_value: float              # log-odds of the average applicant
+    contributions: dict            # input -> log-odds; base_value + sum == logit(probability)
+    reasons: list                  # explain.Reason, against first
+    client_id: int | None
+    inputs: dict                   # application values (data units), None where missing
+    features: np.ndarray = field(repr=False, default=None)
+    row: int | None = field(repr=False, default=None)     # index in the client base, for a known client
+
+    def verdict(self, lang: str = "fr") -> str:
+        from . import i18n
+
+        return i18n.t("favourable" if self.favourable else "unfavourable", lang)
+
+
+class Suggestion:
+    """A change of actionable inputs and the probability it gives; unpacks as (changes, probability)."""
+
+    def __init__(self, kind: str, changes: dict, probability: float, threshold: float):
+        self.kind, self.changes, self.probability = kind, changes, float(probability)
+        self.favourable = self.probability < threshold
+
+    def __iter__(self):
+        return iter((self.changes, self.probability))
+
+    def __repr__(self):
+        return f"Suggestion({self.kind}, {self.changes}, p={self.probability:.4f})"
+
+    def text(self, lang: str = "fr") -> str:
+        from . import i18n
+
+        key = {"down_payment": "change:AMT_GOODS_PRICE", "longer_term": "change:AMT_ANNUITY",
+               "co_applicant": "change:AMT_INCOME_TOTAL", "headroom": "change:more_credit",
+               "combined": "change:AMT_CREDIT"}[self.kind]
+        column = {"longer_term": "AMT_ANNUITY", "co_applicant": "AMT_INCOME_TOTAL"}.get(self.kind, "AMT_CREDIT")
+        text = i18n.t(key, lang, value=i18n.amount(self.changes[column], lang))
+        if self.kind in ("down_payment", "combined", "headroom") and "AMT_ANNUITY" in self.changes:
+            annuity = i18n.amount(self.changes["AMT_ANNUITY"], lang)
+            text += f" ({'mensualité' if lang == 'fr' else 'annuity'} {annuity})"
+        return text
+
+
+MAX_TERM = 60.0   # credit / annuity: about the longest repayment a consumer loan offers
+
+
+class CreditModel:
+    """The trained model with its client base: score, explain, position and suggest."""
+
+    def __init__(self, scoring: ScoringModel, population, model_dir: Path, data_dir: Path):
+        from .explain import Grouping
+
+        self.scoring = scoring
+        self.population = population
+        self.model_dir, self.data_dir = Path(model_dir), Path(data_dir)
+        self.grouping = Grouping.from_sources(scoring.feature_names, scoring.builder.feature_sources())
+        self.feature_index = {name: j for j, name in enumerate(scoring.feature_names)}
+        self._client_ids = None
+        self._count_index = [self.feature_index[c] for c in ("BUREAU_COUNT", "PREV_COUNT", "INST_COUNT",
+                                                             "POS_MONTHS", "CC_MONTHS") if c in self.feature_index]
+
+    @classmethod
+    def load(cls, model_dir: Path | str | None = None, data_dir: Path | str | None = None) -> "CreditModel":
+        from .data import default_data_dir
+        from .explain import Grouping
+        from .population import Population
+
+        model_dir = Path(model_dir) if model_dir else default_model_dir()
+        data_dir = Path(data_dir) if data_dir else default_data_dir()
+        scoring = ScoringModel.load(model_dir)
+        grouping = Grouping.from_sources(scoring.feature_names, scoring.builder.feature_sources())
+        population = Population.cached(scoring, data_dir, grouping, model_dir)
+        return cls(scoring, population, model_dir, data_dir)
+
+    # ---- facts --------------------------------------------------------------------------------------------
+    @property
+    def threshold(self) -> float:
+        return self.scoring.threshold
+
+    @property
+    def version(self) -> str:
+        return self.scoring.version
+
+    def client_ids(self) -> list[int]:
+        if self._client_ids is None:
+            self._client_ids = self.population.ids.tolist()
+        return self._client_ids
+
+    def close_ids(self, client_id: int, count: int = 5) -> list[int]:
+        return self.population.close_ids(int(client_id), count)
+
+    def prospect_fields(self) -> list:
+        """The schema's Field objects a prospect form asks for (name, kind, unit, min, max, default, choices,
+        group, label(lang)); values are in displayed units, `from_display` turns them into data units."""
+        from .schema import FIELDS
+
+        return [f for f in FIELDS.values() if f.ask_prospect]
+
+    def global_importance(self) -> dict:
+        return dict(self.population.importance)
+
+    # ---- scoring ------------------------------------------------------------------------------------------
+    def score_client(self, client_id) -> Decision:
+        from .validate import InputError
+
+        if isinstance(client_id, bool) or not isinstance(client_id, (int, np.integer)):
+            if isinstance(client_id, str) and client_id.strip().isdigit():
+                client_id = int(client_id.strip())
+            else:
+                raise InputError("SK_ID_CURR", "type_number")
+        row = self.population.row(int(client_id))
+        if row is None:
+            raise InputError("SK_ID_CURR", "unknown_client", value=client_id)
+        inputs = self._application_row(row)
+        return self._decide(self.population.features[row], inputs, int(client_id), row)
+
+    def score_prospect(self, inputs) -> Decision:
+        from .validate import validate_prospect
+
+        clean = validate_prospect(inputs)
+        features = self._prospect_features([clean])[0]
+        return self._decide(features, {k: v for k, v in clean.items() if k != "SK_ID_CURR"}, None, None)
+
+    def _application_row(self, row: int) -> dict:
+        record = self.population.applications.iloc[row]
+        return {k: (None if (isinstance(v, float) and np.isnan(v)) or v is pd.NA else
+                    (v.item() if isinstance(v, np.generic) else v))
+                for k, v in record.items() if k not in ("TARGET",)}
+
+    def _prospect_features(self, rows: list[dict], history: pd.DataFrame | None = None) -> np.ndarray:
+        frame = pd.DataFrame(rows)
+        frame["SK_ID_CURR"] = 0 if history is None else history.index[0]
+        return self.scoring.builder.transform({"application_test": frame}, history=history).to_numpy(np.float32)
+
+    def _decide(self, features: np.ndarray, inputs: dict, client_id, row) -> Decision:
+        import xgboost as xgb
+
+        from .explain import reasons
+
+        features = np.ascontiguousarray(features, dtype=np.float32)
+        probability = float(self.scoring.predict_proba(features[None, :])[0])
+        contributions = self.scoring.booster.predict(
+            xgb.DMatrix(features[None, :], feature_names=self.scoring.feature_names), pred_contribs=True)[0]
+        base_value, grouped = self.grouping.group(contributions)
+        why = reasons(grouped, features, contributions[:-1], self.feature_index, inputs, self.grouping,
+                      self.scoring.feature_names, self.population.stats)
+        threshold = self.threshold
+        z = self.population.standardise(features)
+        band = float(self.scoring.meta.get("borderline_band", 0.02))
+        return Decision(
+            probability=probability, threshold=threshold, favourable=probability < threshold,
+            margin=threshold - probability, model_version=self.version,
+            artifact_hash=self.scoring.meta.get("artifact_hash", ""),
+            borderline=abs(probability - threshold) < band, rare_profile=self.population.rare(z, exclude=row),
+            thin_file=not any(features[j] > 0 for j in self._count_index),
+            base_value=base_value, contributions=grouped, reasons=why, client_id=client_id, inputs=inputs,
+            features=features, row=row)
+
+    # ---- the client base ----------------------------------------------------------------------------------
+    def position(self, decision: Decision, column: str) -> dict:
+        from .validate import InputError
+
+        if column not in self.population.positions:
+            raise InputError(column, "unknown_column")
+        return self.population.position(column, float(decision.features[self.feature_index[column]]))
+
+    def similar(self, decision: Decision) -> dict:
+        return self.population.similar(self.population.standardise(decision.features), exclude=decision.row)
+
+    # ---- what would change the answer ---------------------------------------------------------------------
+    def suggest(self, decision: Decision, limit: int = 3) -> list[Suggestion]:
+        """Unfavourable: up to `limit` smallest realistic changes of actionable inputs that make it favourable.
+        Favourable: how much more credit would still be favourable (one suggestion of kind "headroom")."""
+        from .schema import FIELDS
+
+        base = dict(decision.inputs)
+        credit, annuity, income = (base.get(c) for c in ("AMT_CREDIT", "AMT_ANNUITY", "AMT_INCOME_TOTAL"))
+        candidates: list[tuple[str, float, dict]] = []   # (kind, size of the change, changes)
+
+        def allowed(changes: dict) -> bool:
+            for column, value in changes.items():
+                f = FIELDS[column]
+                if not f.min <= value <= f.max:
+                    return False
+            c = changes.get("AMT_CREDIT", credit)
+            a = changes.get("AMT_ANNUITY", annuity)
+            return a is None or c is None or (a <= c and c / a <= MAX_TERM)
+
+        def add(kind, size, changes):
+            changes = {k: float(round(v)) for k, v in changes.items()}
+            if allowed(changes):
+                candidates.append((kind, size, changes))
+
+        if decision.favourable:
+            if credit is None:
+                return []
+            for factor in np.arange(1.05, 4.01, 0.05):
+                add("headroom", factor - 1, {"AMT_CREDIT": credit * factor,
+                                             **({"AMT_ANNUITY": annuity * factor} if annuity else {})})
+        else:
+            steps = np.round(np.arange(0.05, 0.75, 0.05), 2)
+            for s in steps:
+                if credit is not None:
+                    add("down_payment", s, {"AMT_CREDIT": credit * (1 - s),
+                                            **({"AMT_ANNUITY": annuity * (1 - s)} if annuity else {})})
+                if annuity is not None:
+                    add("longer_term", s, {"AMT_ANNUITY": annuity * (1 - s)})
+                if income is not None:
+                    add("co_applicant", 2 * s, {"AMT_INCOME_TOTAL": income * (1 + 2 * s)})
+            if credit is not None and annuity is not None:
+                for s1 in steps[:8]:
+                    for s2 in steps[:8]:
+                        add("combined", s1 + s2, {"AMT_CREDIT": credit * (1 - s1),
+                                                  "AMT_ANNUITY": annuity * (1 - s1) * (1 - s2)})
+        if not candidates:
+            return []
+        probabilities = self._score_variants(decision, [{**base, **changes} for _, _, changes in candidates])
+        threshold = self.threshold
+        if decision.favourable:
+            still = [(size, changes, p) for (_, size, changes), p in zip(candidates, probabilities) if p < threshold]
+            if not still:
+                return []
+            size, changes, p = max(still, key=lambda item: item[0])
+            return [Suggestion("headroom", changes, p, threshold)]
+        best: dict[str, tuple] = {}
+        for (kind, size, changes), p in zip(candidates, probabilities):
+            if p < threshold and (kind not in best or size < best[kind][0]):
+                best[kind] = (size, changes, p)
+        singles = {k: v for k, v in best.items() if k != "combined"}
+        chosen = singles if singles else best
+        ordered = sorted(chosen.items(), key=lambda item: item[1][0])[:limit]
+        return [Suggestion(kind, changes, p, threshold) for kind, (size, changes, p) in ordered]
+
+    def _score_variants(self, decision: Decision, rows: list[dict]) -> np.ndarray:
+        history = None
+        if decision.client_id is not None and self.scoring.builder.history_tables_:
+            names = self.scoring.builder._history_names()
+            history = pd.DataFrame([decision.features[[self.feature_index[n] for n in names]]], columns=names,
+                                   index=pd.Index([decision.client_id], name="SK_ID_CURR"))
+        features = self._prospect_features(rows, history)
+        return self.scoring.predict_proba(features)

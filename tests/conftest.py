@@ -55,3 +55,11 @@ def trained(tmp_path_factory, synth_dir):
     uri = f"sqlite:///{root / 'mlflow.db'}"
     result = train.train(synth_dir, root / "model", folds=3, nthread=1, tracking_uri=uri, quiet=True)
     return {"result": result, "model_dir": root / "model", "tracking_uri": uri, "data_dir": synth_dir}
+
+
+@pytest.fixture(scope="session")
+def credit_model(trained):
+    """The decision core over the small trained model and its synthetic client base."""
+    from credit_widgets import CreditModel
+
+    return CreditModel.load(trained["model_dir"], trained["data_dir"])

@@ -1,0 +1,178 @@
+"""Explanations a person understands: exact TreeSHAP contributions grouped back to the inputs, and reasons in words.
+
+XGBoost's own `pred_contribs` gives exact TreeSHAP values per model feature in log-odds. Features are summed back
+to what the applicant or the officer knows: a ratio's contribution is shared equally by the inputs it is computed
+from, every history aggregate goes to its history group ("credit history at other lenders"...), a category code to
+its column. The grouped values still add up: base_value + sum(contributions) == logit(probability).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import i18n
+from .schema import FIELDS, label as column_label
+
+REASONS_PER_SIDE = 3
+# Features that make a good sentence, with how to show their value. A group picks the one that weighs most for
+# this applicant; a ratio already told by a higher reason is not told again.
+METRICS = {
+    "ANNUITY_INCOME_RATIO": "percent", "CREDIT_INCOME_RATIO": "times", "CREDIT_GOODS_RATIO": "percent",
+    "CREDIT_TERM": "count", "BUREAU_ACTIVE_COUNT": "count", "BB_LATE_SHARE": "percent",
+    "PREV_REFUSED_SHARE": "percent", "INST_LATE_SHARE": "percent", "CC_USAGE_MEAN": "percent",
+}
+HISTORY_COUNTS = {"history:bureau": "BUREAU_COUNT", "history:previous": "PREV_COUNT",
+                  "history:instalments": "INST_COUNT", "history:credit_card": "CC_MONTHS"}
+
+
+def input_label(name: str, lang: str) -> str:
+    return i18n.t(name, lang) if name.startswith("history:") else column_label(name, lang)
+
+
+@dataclass
+class Grouping:
+    """Sums model features back to inputs: grouped = contributions[:-1] @ matrix."""
+
+    inputs: list[str]
+    matrix: np.ndarray            # (n_features, n_inputs)
+    members: dict[str, list[int]]  # input -> indices of the features it receives something from
+
+    @classmethod
+    def from_sources(cls, feature_names: list[str], sources: dict[str, tuple[str, ...]]) -> "Grouping":
+        inputs: list[str] = []
+        for name in feature_names:
+            for source in sources[name]:
+                if source not in inputs:
+                    inputs.append(source)
+        position = {name: i for i, name in enumerate(inputs)}
+        matrix = np.zeros((len(feature_names), len(inputs)))
+        members: dict[str, list[int]] = {name: [] for name in inputs}
+        for f, name in enumerate(feature_names):
+            for source in sources[name]:
+                matrix[f, position[source]] = 1.0 / len(sources[name])
+                members[source].append(f)
+        return cls(inputs, matrix, members)
+
+    def group(self, contributions: np.ndarray) -> tuple[float, dict[str, float]]:
+        """(base value, {input: log-odds}) from one row of pred_contribs (the last entry is the bias)."""
+        grouped = contributions[:-1] @ self.matrix
+        return float(contributions[-1]), {name: float(v) for name, v in zip(self.inputs, grouped)}
+
+
+@dataclass
+class BaseStats:
+    """What reasons compare an applicant with, computed once over the client base."""
+
+    repaid_median: dict[str, float]                 # feature -> median among clients who repaid
+    category_rates: dict[str, dict[str, float]]     # column -> level -> default rate
+    default_rate: float
+
+
+@dataclass(frozen=True)
+class Reason:
+    input: str
+    contribution: float            # log-odds; positive raises the default risk
+    value: object                  # the applicant's value, in displayed units (None when missing)
+    texts: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def direction(self) -> str:
+        return "against" if self.contribution > 0 else "for"
+
+    def label(self, lang: str = "fr") -> str:
+        return input_label(self.input, lang)
+
+    def text(self, lang: str = "fr") -> str:
+        return self.texts[i18n.check_lang(lang)]
+
+
+def _format(value, style: str, lang: str, column: str | None = None) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return i18n.t("missing_value", lang)
+    if style == "percent":
+        return i18n.percent(value, lang)
+    if style == "times":
+        return i18n.number(value, lang, 1)
+    if style == "count":
+        return i18n.number(value, lang, 0)
+    if style == "amount":
+        return i18n.amount(value, lang)
+    if style == "years":
+        return i18n.years(value, lang)
+    if style == "score":
+        return i18n.number(value, lang, 2)
+    if isinstance(value, (int, float, np.floating)):
+        return i18n.number(value, lang, 0 if abs(value) >= 100 or float(value).is_integer() else 2)
+    return str(value)
+
+
+def _style(column: str) -> str:
+    f = FIELDS.get(column)
+    if f is None:
+        return "number"
+    if f.kind in ("choice", "flag"):
+        return "category"
+    return {"amount": "amount", "score": "score", "integer": "count"}.get(f.kind, "years" if f.unit == "years"
+                                                                         else "number")
+
+
+def _display(column: str, raw):
+    f = FIELDS.get(column)
+    if raw is None or (isinstance(raw, float) and np.isnan(raw)):
+        return None
+    return f.to_display(raw) if f is not None and not isinstance(raw, str) else raw
+
+
+def describe(name: str, contribution: float, features: np.ndarray, feature_contributions: np.ndarray,
+             index: dict[str, int], raw: dict, grouping: Grouping, feature_names: list[str], stats: BaseStats,
+             used: set[str]) -> Reason:
+    """One reason: the applicant's value for `name`, in words, with what clients who repaid look like."""
+    # 1. a history group without any row: say so
+    if name in HISTORY_COUNTS and index.get(HISTORY_COUNTS[name]) is not None \
+            and not features[index[HISTORY_COUNTS[name]]] > 0:
+        texts = {lang: f"{input_label(name, lang)} : {i18n.t('no_history', lang)}" if lang == "fr" else
+                 f"{input_label(name, lang)}: {i18n.t('no_history', lang)}" for lang in i18n.LANGUAGES}
+        return Reason(name, contribution, None, texts)
+    # 2. a telling metric among the features this input feeds, the one that weighs most here
+    candidates = [feature_names[f] for f in grouping.members.get(name, []) if feature_names[f] in METRICS
+                  and feature_names[f] not in used and not np.isnan(features[index[feature_names[f]]])]
+    if candidates:
+        metric = max(candidates, key=lambda m: abs(feature_contributions[index[m]]))
+        used.add(metric)
+        value = float(features[index[metric]])
+        style = METRICS[metric]
+        median = stats.repaid_median.get(metric, np.nan)
+        texts = {}
+        for lang in i18n.LANGUAGES:
+            fact = i18n.t(f"metric:{metric}", lang, value=_format(value, style, lang))
+            fact = fact[0].upper() + fact[1:]
+            texts[lang] = f"{fact} ({i18n.t('repaid_median', lang, value=_format(median, style, lang))})"
+        return Reason(name, contribution, value, texts)
+    # 3. the input itself: its value, and the clients who repaid (median) or its group's default rate
+    value = _display(name, raw.get(name))
+    style = _style(name)
+    texts = {}
+    for lang in i18n.LANGUAGES:
+        fact = i18n.t("metric:plain", lang, label=input_label(name, lang), value=_format(value, style, lang))
+        if style == "category" and value is not None and name in stats.category_rates:
+            rate = stats.category_rates[name].get(str(value))
+            if rate is not None:
+                fact += f" ({i18n.t('group_rate', lang, rate=i18n.percent(rate, lang, 1), overall=i18n.percent(stats.default_rate, lang, 1))})"
+        elif name in index and name in stats.repaid_median:
+            median = _display(name, stats.repaid_median[name])
+            fact += f" ({i18n.t('repaid_median', lang, value=_format(median, style, lang))})"
+        texts[lang] = fact
+    return Reason(name, contribution, value, texts)
+
+
+def reasons(grouped: dict[str, float], features: np.ndarray, feature_contributions: np.ndarray,
+            index: dict[str, int], raw: dict, grouping: Grouping, feature_names: list[str], stats: BaseStats,
+            per_side: int = REASONS_PER_SIDE) -> list[Reason]:
+    """The strongest factors against (raising the risk) then for, each side by decreasing weight."""
+    ranked = sorted(grouped.items(), key=lambda item: -abs(item[1]))
+    against = [(n, c) for n, c in ranked if c > 1e-6][:per_side]
+    support = [(n, c) for n, c in ranked if c < -1e-6][:per_side]
+    used: set[str] = set()
+    return [describe(n, c, features, feature_contributions, index, raw, grouping, feature_names, stats, used)
+            for n, c in against + support]

@@ -1,0 +1,218 @@
+"""The decision core: score, explain, position and suggest, for a client or a prospect."""
+import math
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from credit_widgets import CreditModel, InputError
+from credit_widgets.schema import FIELDS
+
+
+def _logit(p):
+    return math.log(p / (1 - p))
+
+
+def _clients(model, favourable, count=5):
+    found = []
+    for client in model.client_ids():
+        d = model.score_client(client)
+        if d.favourable == favourable:
+            found.append(d)
+            if len(found) == count:
+                break
+    return found
+
+
+def test_contributions_add_up_to_the_probability(credit_model):
+    d = credit_model.score_client(credit_model.client_ids()[7])
+    assert d.base_value + sum(d.contributions.values()) == pytest.approx(_logit(d.probability), abs=1e-4)
+    p = credit_model.score_prospect({"AMT_INCOME_TOTAL": 90000.0, "AMT_CREDIT": 600000.0, "AMT_ANNUITY": 40000.0})
+    assert p.base_value + sum(p.contributions.values()) == pytest.approx(_logit(p.probability), abs=1e-4)
+    assert p.favourable == (p.probability < p.threshold) and p.margin == pytest.approx(p.threshold - p.probability)
+
+
+def test_history_is_grouped_into_inputs_a_person_understands(credit_model):
+    d = credit_model.score_client(credit_model.client_ids()[3])
+    assert "history:bureau" in d.contributions and "history:instalments" in d.contributions
+    assert not any(name.startswith(("BUREAU_", "BB_", "INST_", "PREV_", "CC_", "POS_")) for name in d.contributions)
+    assert not any(name.endswith("_RATIO") or name.startswith("EXT_SOURCE_M") for name in d.contributions)
+
+
+def test_a_client_without_history_scores_the_same_as_a_prospect(credit_model):
+    population = credit_model.population
+    counts = [credit_model.feature_index[c] for c in ("BUREAU_COUNT", "PREV_COUNT", "INST_COUNT", "CC_MONTHS")]
+    no_history = np.flatnonzero((population.features[:, counts] == 0).all(axis=1))
+    assert len(no_history) > 0
+    client = int(population.ids[no_history[0]])
+    known = credit_model.score_client(client)
+    row = {k: v for k, v in known.inputs.items() if v is not None}
+    prospect = credit_model.score_prospect(row)
+    assert prospect.probability == pytest.approx(known.probability, abs=1e-7)
+    assert known.thin_file and prospect.thin_file
+
+
+def test_reasons_name_the_factors_against_then_for_in_both_languages(credit_model):
+    d = _clients(credit_model, favourable=False, count=1)[0]
+    assert d.reasons, "an unfavourable decision must be explained"
+    directions = [r.direction for r in d.reasons]
+    assert directions == sorted(directions, key=lambda x: x != "against")
+    against = [r for r in d.reasons if r.direction == "against"]
+    assert against and all(r.contribution > 0 for r in against)
+    assert [abs(r.contribution) for r in against] == sorted((abs(r.contribution) for r in against), reverse=True)
+    for r in d.reasons:
+        assert r.text("fr") and r.text("en") and r.text("fr") != r.text("en")
+    joined = " ".join(r.text("en") for r in d.reasons)
+    assert "median" in joined or "default rate" in joined or "no history" in joined
+    with pytest.raises(ValueError):
+        d.reasons[0].text("de")
+
+
+def test_unknown_client_is_an_input_error_with_close_ids(credit_model):
+    missing = max(credit_model.client_ids()) + 1
+    with pytest.raises(InputError) as caught:
+        credit_model.score_client(missing)
+    assert caught.value.field == "SK_ID_CURR"
+    assert str(missing) in caught.value.message("fr") and str(missing) in caught.value.message("en")
+    assert caught.value.message("fr") != caught.value.message("en")
+    close = credit_model.close_ids(missing)
+    assert close and all(c in set(credit_model.client_ids()) for c in close)
+    with pytest.raises(InputError):
+        credit_model.score_client("abc")
+
+
+def test_position_places_the_applicant_among_repaid_and_defaulted(credit_model):
+    low = credit_model.score_prospect({"AMT_INCOME_TOTAL": 300000.0, "AMT_CREDIT": 200000.0, "AMT_ANNUITY": 5000.0})
+    high = credit_model.score_prospect({"AMT_INCOME_TOTAL": 60000.0, "AMT_CREDIT": 900000.0, "AMT_ANNUITY": 60000.0})
+    p_low = credit_model.position(low, "ANNUITY_INCOME_RATIO")
+    p_high = credit_model.position(high, "ANNUITY_INCOME_RATIO")
+    assert 0 <= p_low["percentile_all"] < p_high["percentile_all"] <= 100
+    assert p_high["percentile_repaid"] > 90
+    repaid = int((credit_model.population.target == 0).sum())
+    assert sum(p_low["repaid_counts"]) == repaid
+    assert len(p_low["edges"]) == len(p_low["repaid_counts"]) + 1
+    age = credit_model.position(low, "DAYS_BIRTH")
+    assert age["value"] is None  # age not given: the prospect is not placed
+    with pytest.raises(InputError):
+        credit_model.position(low, "NOT_A_COLUMN")
+
+
+def test_similar_clients_give_rates_never_identities(credit_model):
+    d = credit_model.score_client(credit_model.client_ids()[11])
+    similar = credit_model.similar(d)
+    assert set(similar) == {"count", "with_outcome", "default_rate", "mean_probability", "medians"}
+    assert similar["count"] == 50 and 0 <= similar["default_rate"] <= 1
+    ids = set(credit_model.client_ids())
+    flat = [similar["count"], similar["with_outcome"], *similar["medians"].values()]
+    assert not any(isinstance(v, (int, float)) and v in ids for v in flat)
+    # a client is not its own neighbour
+    nearest, _ = credit_model.population.neighbours(credit_model.population.z[d.row], 50, exclude=d.row)
+    assert d.row not in nearest
+
+
+def test_suggestions_make_the_decision_favourable_with_actionable_changes_only(credit_model):
+    checked = 0
+    for d in _clients(credit_model, favourable=False, count=15):
+        suggestions = credit_model.suggest(d)
+        assert len(suggestions) <= 3
+        for s in suggestions:
+            changes, probability = s
+            assert probability < d.threshold and s.favourable
+            for column, value in changes.items():
+                field = FIELDS[column]
+                assert field.actionable and not field.protected
+                assert field.min <= value <= field.max
+            again = credit_model._score_variants(d, [{**d.inputs, **changes}])[0]
+            assert again == pytest.approx(probability, abs=1e-6)
+            assert s.text("fr") and s.text("en")
+            checked += 1
+    assert checked > 0, "no unfavourable client could be turned favourable"
+
+
+def test_a_favourable_decision_gets_its_credit_headroom(credit_model):
+    d = _clients(credit_model, favourable=True, count=1)[0]
+    (headroom,) = credit_model.suggest(d)
+    assert headroom.kind == "headroom" and headroom.favourable
+    assert headroom.changes["AMT_CREDIT"] > d.inputs["AMT_CREDIT"]
+
+
+def test_rare_profile_flags_about_one_percent_of_clients_and_absurd_prospects(credit_model):
+    population = credit_model.population
+    sample = np.random.default_rng(0).choice(len(population.ids), 400, replace=False)
+    flagged = [population.rare(population.z[i], exclude=int(i)) for i in sample]
+    assert np.mean(flagged) < 0.05
+    odd = credit_model.score_prospect({"AMT_INCOME_TOTAL": 19_000_000.0, "AMT_CREDIT": 10_500.0,
+                                       "AMT_ANNUITY": 1_000.0, "DAYS_BIRTH": -74 * 365.0,
+                                       "EXT_SOURCE_2": 0.001})
+    assert odd.rare_profile
+
+
+def test_borderline_follows_the_band_of_the_model_card(credit_model):
+    band = credit_model.scoring.meta["borderline_band"]
+    for client in credit_model.client_ids()[:200]:
+        d = credit_model.score_client(client)
+        assert d.borderline == (abs(d.probability - d.threshold) < band)
+
+
+@pytest.mark.parametrize("inputs, field, key", [
+    ({"NOT_A_COLUMN": 1.0}, "NOT_A_COLUMN", "unknown_field"),
+    ({"AMT_CREDIT": "lots"}, "AMT_CREDIT", "type_number"),
+    ({"AMT_CREDIT": float("nan")}, "AMT_CREDIT", "not_finite"),
+    ({"AMT_CREDIT": float("inf")}, "AMT_CREDIT", "not_finite"),
+    ({"AMT_CREDIT": 1e9}, "AMT_CREDIT", "range"),
+    ({"DAYS_BIRTH": -5.0 * 365}, "DAYS_BIRTH", "range"),
+    ({"CODE_GENDER": "Z"}, "CODE_GENDER", "choice"),
+    ({"NAME_CONTRACT_TYPE": 3}, "NAME_CONTRACT_TYPE", "type_text"),
+    ({"AMT_CREDIT": 100000.0, "AMT_ANNUITY": 200000.0}, "AMT_ANNUITY", "annuity_above_credit"),
+    ({"CNT_CHILDREN": 3, "CNT_FAM_MEMBERS": 2}, "CNT_CHILDREN", "children_above_family"),
+    ({"AMT_CREDIT": True}, "AMT_CREDIT", "type_number"),
+])
+def test_bad_input_names_the_field_in_both_languages(credit_model, inputs, field, key):
+    with pytest.raises(InputError) as caught:
+        credit_model.score_prospect(inputs)
+    error = caught.value
+    assert error.field == field and error.key == key and isinstance(error, ValueError)
+    fr, en = error.message("fr"), error.message("en")
+    assert fr and en and fr != en
+    if key == "range":
+        assert any(ch.isdigit() for ch in en)  # the valid range is spelled out
+
+
+_VALUES = st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True), st.integers(-10**15, 10**15),
+                    st.text(max_size=12), st.booleans(), st.sampled_from(["Cash loans", "M", "F", "Y", "N"]),
+                    st.lists(st.integers(), max_size=2))
+_NAMES = st.one_of(st.sampled_from(sorted(FIELDS)), st.sampled_from(["SK_ID_CURR", "FLAG_DOCUMENT_3",
+                                                                     "TARGET", "", "amt_credit"]),
+                   st.text(max_size=8))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(_NAMES, _VALUES, max_size=8))
+def test_any_input_gives_a_decision_or_an_input_error(credit_model, inputs):
+    try:
+        d = credit_model.score_prospect(inputs)
+    except InputError as error:
+        assert error.message("fr") and error.message("en")
+        return
+    assert 0 < d.probability < 1 and d.reasons is not None
+    assert d.favourable == (d.probability < d.threshold)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.fixed_dictionaries({name: st.one_of(st.none(), st.floats(FIELDS[name].min, FIELDS[name].max))
+                              for name in ("AMT_INCOME_TOTAL", "AMT_CREDIT", "EXT_SOURCE_2", "EXT_SOURCE_3")}))
+def test_valid_ranges_always_score(credit_model, shown):
+    d = credit_model.score_prospect(shown)
+    assert 0 < d.probability < 1
+
+
+def test_the_client_base_is_cached_beside_the_model(trained, credit_model):
+    folders = list((trained["model_dir"] / "cache").iterdir())
+    assert len(folders) == 1 and (folders[0] / "arrays.npz").exists()
+    stamp = (folders[0] / "arrays.npz").stat().st_mtime_ns
+    again = CreditModel.load(trained["model_dir"], trained["data_dir"])
+    assert (folders[0] / "arrays.npz").stat().st_mtime_ns == stamp   # read, not rebuilt
+    assert again.global_importance() == credit_model.global_importance()
+    top = next(iter(credit_model.global_importance()))
+    assert top.startswith(("EXT_SOURCE", "history:"))
