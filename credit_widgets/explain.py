@@ -27,7 +27,7 @@ HISTORY_COUNTS = {"history:bureau": "BUREAU_COUNT", "history:previous": "PREV_CO
 
 
 def input_label(name: str, lang: str) -> str:
-    return i18n.t(name, lang) if name.startswith("history:") else column_label(name, lang)
+    return i18n.t(name, lang) if name.startswith(("history:", "group:")) else column_label(name, lang)
 
 
 @dataclass
@@ -134,7 +134,10 @@ def describe(name: str, contribution: float, features: np.ndarray, feature_contr
         texts = {lang: f"{input_label(name, lang)} : {i18n.t('no_history', lang)}" if lang == "fr" else
                  f"{input_label(name, lang)}: {i18n.t('no_history', lang)}" for lang in i18n.LANGUAGES}
         return Reason(name, contribution, None, texts)
-    # 2. a telling metric among the features this input feeds, the one that weighs most here
+    # 2. a group of minor columns: its name says it all
+    if name.startswith("group:"):
+        return Reason(name, contribution, None, {lang: input_label(name, lang) for lang in i18n.LANGUAGES})
+    # 3. a telling metric among the features this input feeds, the one that weighs most here
     candidates = [feature_names[f] for f in grouping.members.get(name, []) if feature_names[f] in METRICS
                   and feature_names[f] not in used and not np.isnan(features[index[feature_names[f]]])]
     if candidates:
@@ -149,7 +152,7 @@ def describe(name: str, contribution: float, features: np.ndarray, feature_contr
             fact = fact[0].upper() + fact[1:]
             texts[lang] = f"{fact} ({i18n.t('repaid_median', lang, value=_format(median, style, lang))})"
         return Reason(name, contribution, value, texts)
-    # 3. the input itself: its value, and the clients who repaid (median) or its group's default rate
+    # 4. the input itself: its value, and the clients who repaid (median) or its group's default rate
     value = _display(name, raw.get(name))
     style = _style(name)
     texts = {}

@@ -35,6 +35,27 @@ HISTORY_GROUPS = {
 SMOOTHING = 30.0  # prior weight when ordering category levels by default rate
 
 
+# Application columns that mean little one by one are explained together, as an officer would name them.
+_BUILDING = ("_AVG", "_MODE", "_MEDI")
+_COLUMN_GROUPS = {
+    "group:documents": lambda c: c.startswith("FLAG_DOCUMENT_"),
+    "group:bureau_enquiries": lambda c: c.startswith("AMT_REQ_CREDIT_BUREAU_"),
+    "group:social_circle": lambda c: c.endswith("_SOCIAL_CIRCLE"),
+    "group:address": lambda c: c.startswith(("REG_REGION_", "REG_CITY_", "LIVE_REGION_", "LIVE_CITY_")),
+    "group:contact": lambda c: c in ("FLAG_MOBIL", "FLAG_EMP_PHONE", "FLAG_WORK_PHONE", "FLAG_CONT_MOBILE",
+                                     "FLAG_PHONE", "FLAG_EMAIL", "DAYS_LAST_PHONE_CHANGE"),
+    "group:application_time": lambda c: c in ("WEEKDAY_APPR_PROCESS_START", "HOUR_APPR_PROCESS_START"),
+    "group:building": lambda c: c.endswith(_BUILDING),
+}
+
+
+def application_group(column: str) -> str | None:
+    for group, belongs in _COLUMN_GROUPS.items():
+        if belongs(column):
+            return group
+    return None
+
+
 def _app_columns() -> dict[str, str]:
     return {c: k for c, k in TABLES[APPLICATION].columns.items() if c not in _NOT_FEATURES}
 
@@ -400,10 +421,13 @@ class FeatureBuilder:
         return [name for name in self.feature_names_ if name not in own]
 
     def feature_sources(self) -> dict[str, tuple[str, ...]]:
-        """Which input (application column or history group) each feature comes from."""
+        """Which input (application column, or a group of columns or history) each feature comes from."""
         sources = {}
         for name in self.feature_names_:
-            if name in RATIO_SOURCES:
+            group = application_group(name)
+            if group is not None:
+                sources[name] = (group,)
+            elif name in RATIO_SOURCES:
                 sources[name] = RATIO_SOURCES[name]
             elif name == "BUREAU_DEBT_INCOME_RATIO":
                 sources[name] = ("history:bureau", "AMT_INCOME_TOTAL")

@@ -1,0 +1,275 @@
+"""Append-only log of every credit decision shown to a loan officer, and of what the officer did with it.
+
+    log = AuditLog()
+    did = log.record_decision(client_id=100002, inputs=row, model_version="3", artifact_hash=h, probability=0.31,
+                              threshold=0.42, decision="favourable", reasons=["EXT_SOURCE_3 high"])
+    log.record_outcome(did, action="overrides", reason="guarantor added", officer="jdupont")
+
+A bank must be able to show later what was decided, on which inputs and with which model, so: SQLite in WAL mode
+with synchronous=FULL (a decision acknowledged is on disk), triggers refusing UPDATE and DELETE, and a sha256 chain
+per table so that an edit made behind the triggers' back shows in `verify()`. Failures raise AuditError: a decision
+that could not be logged must not be shown as if it had been.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import hashlib
+import json
+import math
+import os
+import sqlite3
+import threading
+import uuid
+from pathlib import Path
+
+GENESIS = "0" * 64  # prev_hash of the first row of each table
+SCHEMA_VERSION = 1
+DECISION_COLS = ("id", "time", "client_id", "prospect_key", "inputs", "model_version", "artifact_hash",
+                 "probability", "threshold", "decision", "reasons", "officer", "lang")
+OUTCOME_COLS = ("decision_id", "time", "action", "reason", "officer")
+ACTIONS = ("follows", "overrides")
+
+_SCHEMA = [
+    """CREATE TABLE IF NOT EXISTS decisions (id TEXT PRIMARY KEY, time TEXT NOT NULL, client_id INTEGER,
+       prospect_key TEXT, inputs TEXT NOT NULL, model_version TEXT NOT NULL, artifact_hash TEXT NOT NULL,
+       probability REAL NOT NULL, threshold REAL NOT NULL, decision TEXT NOT NULL, reasons TEXT NOT NULL,
+       officer TEXT, lang TEXT NOT NULL, prev_hash TEXT NOT NULL, row_hash TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS outcomes (decision_id TEXT NOT NULL REFERENCES decisions(id), time TEXT NOT NULL,
+       action TEXT NOT NULL, reason TEXT NOT NULL, officer TEXT, prev_hash TEXT NOT NULL, row_hash TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS outcomes_decision ON outcomes(decision_id)",
+] + [f"""CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()} BEFORE {op} ON {table}
+         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: {op} on {table} refused'); END"""
+     for table in ("decisions", "outcomes") for op in ("UPDATE", "DELETE")]
+
+# Primary SQLite result codes (exc.sqlite_errorcode & 0xFF); the message is the fallback for errors without one.
+_CODES = {13: "disk_full", 5: "locked", 6: "locked", 8: "unwritable", 14: "unwritable", 10: "unwritable",
+          23: "unwritable", 11: "corrupt", 26: "corrupt"}
+_MESSAGES = [("disk is full", "disk_full"), ("is locked", "locked"), ("readonly", "unwritable"),
+             ("unable to open", "unwritable"), ("not a database", "corrupt"), ("malformed", "corrupt")]
+_SENTENCES = {
+    "disk_full": "The audit log {path} could not be written because the disk is full ({detail}).",
+    "locked": "The audit log {path} stayed locked by another process for longer than the timeout ({detail}).",
+    "unwritable": "The audit log {path} cannot be created or written at this location ({detail}).",
+    "corrupt": "The file {path} is not a readable audit log: it is not a valid SQLite database ({detail}).",
+}
+
+
+class AuditError(RuntimeError):
+    """The audit log could not be written or read; `.reason` is disk_full, locked, unwritable or corrupt."""
+
+    def __init__(self, reason: str, path: Path, detail: str = ""):
+        self.reason, self.path, self.detail = reason, Path(path), detail
+        super().__init__(_SENTENCES[reason].format(path=path, detail=detail or reason))
+
+
+def _reason(exc: BaseException) -> str | None:
+    if isinstance(exc, OSError):
+        return "disk_full" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else "unwritable"
+    if not isinstance(exc, (sqlite3.OperationalError, sqlite3.DatabaseError)) or isinstance(
+            exc, (sqlite3.IntegrityError, sqlite3.ProgrammingError)):
+        return None  # a bug of ours or of the caller: let it through unchanged
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None and (code & 0xFF) in _CODES:
+        return _CODES[code & 0xFF]
+    text = str(exc).lower()
+    return next((reason for needle, reason in _MESSAGES if needle in text), None)
+
+
+def default_log_path() -> Path:
+    env = os.environ.get("CREDIT_AUDIT_LOG")
+    return Path(env).expanduser() if env else Path(__file__).resolve().parents[1] / "audit" / "decisions.sqlite"
+
+
+def _jsonable(obj):
+    """Plain JSON types; NaN/inf become "nan"/"inf"/"-inf" so the stored text stays strict JSON and keeps them apart."""
+    if obj is None or isinstance(obj, bool):
+        return obj
+    if isinstance(obj, str):  # also numpy str_
+        return str(obj)
+    if isinstance(obj, float):  # numpy float64 is a float subclass
+        return float(obj) if math.isfinite(obj) else repr(float(obj))
+    if isinstance(obj, int):
+        return int(obj)
+    if isinstance(obj, dict):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, (set, frozenset)):
+        return sorted((_jsonable(v) for v in obj), key=_canonical)
+    if hasattr(obj, "tolist"):  # numpy scalars and arrays, pandas Series, without importing either
+        return _jsonable(obj.tolist())
+    if isinstance(obj, (dt.date, dt.time)):
+        return obj.isoformat()
+    return str(obj)  # pd.NA, Decimal, ...: a readable trace beats a crash in front of the officer
+
+
+def _canonical(obj) -> str:
+    # json writes floats with float.__repr__, the shortest text that round-trips, so equal inputs hash equally.
+    return json.dumps(_jsonable(obj), sort_keys=True, separators=(",", ":"), allow_nan=False)
+
+
+def prospect_key(inputs: dict) -> str:
+    return hashlib.sha256(_canonical(inputs).encode()).hexdigest()
+
+
+def _row_hash(prev_hash: str, cols: tuple[str, ...], values) -> str:
+    return hashlib.sha256((prev_hash + _canonical(dict(zip(cols, values)))).encode()).hexdigest()
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
+
+
+class AuditLog:
+    def __init__(self, path: str | Path | None = None, timeout: float = 10.0):
+        self.path = Path(path).expanduser() if path is not None else default_log_path()
+        self.timeout = float(timeout)
+        self._local = threading.local()  # one connection per thread and per process (see _conn)
+
+    def __getstate__(self):
+        return {"path": self.path, "timeout": self.timeout}
+
+    def __setstate__(self, state):
+        self.__init__(state["path"], state["timeout"])
+
+    def _conn(self) -> sqlite3.Connection:
+        conn, pid = getattr(self._local, "conn", None), getattr(self._local, "pid", None)
+        if conn is not None and pid == os.getpid():
+            return conn
+        if conn is not None:  # inherited through fork: never use it, and never let the child close it either
+            _ORPHANS.append(conn)
+        self._local.conn = None
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                conn.execute("BEGIN IMMEDIATE")
+                for statement in _SCHEMA:
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                conn.execute("COMMIT")
+        except BaseException:
+            conn.close()
+            raise
+        self._local.conn, self._local.pid = conn, os.getpid()
+        return conn
+
+    def _run(self, work, write: bool):
+        """One short transaction; any storage failure becomes an AuditError and drops the connection."""
+        conn = None
+        try:
+            conn = self._conn()
+            conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            result = work(conn)
+            conn.execute("COMMIT")
+            return result
+        except BaseException as exc:
+            reason = _reason(exc)
+            if conn is not None:
+                try:
+                    if reason is None and conn.in_transaction:
+                        conn.execute("ROLLBACK")  # e.g. KeyError: the connection itself is fine
+                    elif reason is not None:
+                        self._local.conn = None  # a storage failure: reopen (and re-check) on the next call
+                        conn.close()
+                except sqlite3.Error:
+                    self._local.conn = None
+            if reason is None:
+                raise
+            raise AuditError(reason, self.path, str(exc)) from exc
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None and getattr(self._local, "pid", None) == os.getpid():
+            conn.close()
+        self._local.conn = None
+
+    def record_decision(self, *, client_id: int | None, inputs: dict, model_version: str, artifact_hash: str,
+                        probability: float, threshold: float, decision: str, reasons: list[str],
+                        officer: str | None = None, lang: str = "fr") -> str:
+        probability, threshold = float(probability), float(threshold)
+        if not (math.isfinite(probability) and math.isfinite(threshold)):
+            raise ValueError(f"probability and threshold must be finite numbers, got {probability}, {threshold}")
+        if not decision:
+            raise ValueError("decision must be a non-empty string")
+        decision_id = uuid.uuid4().hex
+        fixed = (None if client_id is None else int(client_id), None if client_id is not None else prospect_key(inputs),
+                 _canonical(inputs), str(model_version), str(artifact_hash), probability, threshold, str(decision),
+                 _canonical([str(r) for r in reasons]), None if officer is None else str(officer), str(lang))
+
+        def insert(conn):
+            prev = conn.execute("SELECT row_hash FROM decisions ORDER BY rowid DESC LIMIT 1").fetchone()
+            prev = prev[0] if prev else GENESIS
+            values = (decision_id, _now(), *fixed)  # time taken under the write lock: time order = chain order
+            conn.execute(f"INSERT INTO decisions ({', '.join(DECISION_COLS)}, prev_hash, row_hash) "
+                         f"VALUES ({', '.join('?' * (len(DECISION_COLS) + 2))})",
+                         (*values, prev, _row_hash(prev, DECISION_COLS, values)))
+
+        self._run(insert, write=True)
+        return decision_id
+
+    def record_outcome(self, decision_id: str, *, action: str, reason: str = "", officer: str | None = None) -> None:
+        if action not in ACTIONS:
+            raise ValueError(f"action must be one of {ACTIONS}, got {action!r}")
+        reason = (reason or "").strip()
+        if action == "overrides" and not reason:
+            raise ValueError("overriding the model's decision requires a reason")
+
+        def insert(conn):
+            if conn.execute("SELECT 1 FROM decisions WHERE id = ?", (decision_id,)).fetchone() is None:
+                raise KeyError(decision_id)
+            prev = conn.execute("SELECT row_hash FROM outcomes ORDER BY rowid DESC LIMIT 1").fetchone()
+            prev = prev[0] if prev else GENESIS
+            values = (str(decision_id), _now(), action, reason, None if officer is None else str(officer))
+            conn.execute(f"INSERT INTO outcomes ({', '.join(OUTCOME_COLS)}, prev_hash, row_hash) "
+                         f"VALUES ({', '.join('?' * (len(OUTCOME_COLS) + 2))})",
+                         (*values, prev, _row_hash(prev, OUTCOME_COLS, values)))
+
+        self._run(insert, write=True)
+
+    def decisions(self, limit: int | None = None) -> list[dict]:
+        """The `limit` most recent decisions (all when None), oldest first, each with its `outcomes` list."""
+
+        def read(conn):
+            cur = conn.cursor()
+            cur.row_factory = sqlite3.Row
+            rows = cur.execute("SELECT * FROM (SELECT rowid AS seq, * FROM decisions ORDER BY rowid DESC "
+                               "LIMIT ?) ORDER BY seq", (-1 if limit is None else int(limit),)).fetchall()
+            first = rows[0]["seq"] if rows else 0
+            outcomes = cur.execute("SELECT * FROM outcomes WHERE decision_id IN (SELECT id FROM decisions "
+                                   "WHERE rowid >= ?) ORDER BY rowid", (first,)).fetchall()
+            by_id = {}
+            for row in outcomes:
+                by_id.setdefault(row["decision_id"], []).append(dict(row))
+            out = []
+            for row in rows:
+                item = {k: row[k] for k in row.keys() if k != "seq"}
+                item["inputs"], item["reasons"] = json.loads(item["inputs"]), json.loads(item["reasons"])
+                item["outcomes"] = by_id.get(item["id"], [])
+                out.append(item)
+            return out
+
+        return self._run(read, write=False)
+
+    def verify(self) -> bool:
+        """Recompute both hash chains; False if any row was edited, inserted out of chain or removed mid-chain."""
+
+        def check(conn):
+            for table, cols in (("decisions", DECISION_COLS), ("outcomes", OUTCOME_COLS)):
+                prev = GENESIS
+                for row in conn.execute(f"SELECT {', '.join(cols)}, prev_hash, row_hash FROM {table} ORDER BY rowid"):
+                    values, stored_prev, stored_hash = row[:-2], row[-2], row[-1]
+                    if stored_prev != prev or _row_hash(prev, cols, values) != stored_hash:
+                        return False
+                    prev = stored_hash
+            return True
+
+        return self._run(check, write=False)
+
+
+_ORPHANS: list[sqlite3.Connection] = []  # connections inherited through fork, kept alive so they are never closed
