@@ -24,6 +24,8 @@ setup: $(VENV)/.app-installed
 setup-test: $(VENV)/.test-installed
 
 app: setup
+	@# the client base is summarised once per (model, data) and cached beside the model: do it before serving
+	$(BIN)/python -c "from credit_widgets import CreditModel; CreditModel.load()"
 	$(BIN)/voila app.ipynb --port=$(APP_PORT) --Voila.ip=127.0.0.1
 
 test: setup-test
