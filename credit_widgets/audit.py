@@ -123,7 +123,8 @@ def _now() -> str:
 
 class AuditLog:
     def __init__(self, path: str | Path | None = None, timeout: float = 10.0):
-        self.path = Path(path).expanduser() if path is not None else default_log_path()
+        # Absolute, so error messages still point at the file when the page's working folder is unknown.
+        self.path = Path(os.path.abspath(Path(path).expanduser() if path is not None else default_log_path()))
         self.timeout = float(timeout)
         self._local = threading.local()  # one connection per thread and per process (see _conn)
 

@@ -216,3 +216,20 @@ def test_the_client_base_is_cached_beside_the_model(trained, credit_model):
     assert again.global_importance() == credit_model.global_importance()
     top = next(iter(credit_model.global_importance()))
     assert top.startswith(("EXT_SOURCE", "history:"))
+
+
+def test_real_clients_go_through_the_core_unchanged(trained, real_joined_dir, tmp_path):
+    """A real client base (5,000 clients with their history) behind the model: scored, explained, placed."""
+    import shutil
+
+    model_dir = tmp_path / "model"
+    shutil.copytree(trained["model_dir"], model_dir, ignore=shutil.ignore_patterns("cache"))
+    model = CreditModel.load(model_dir, real_joined_dir)
+    assert len(model.client_ids()) == 5000
+    d = model.score_client(100002)
+    assert 0 < d.probability < 1 and d.reasons
+    assert d.base_value + sum(d.contributions.values()) == pytest.approx(_logit(d.probability), abs=1e-4)
+    assert model.position(d, "AMT_ANNUITY")["percentile_all"] is not None
+    assert model.similar(d)["with_outcome"] == 50
+    flagged = np.mean([model.score_client(c).rare_profile for c in model.client_ids()[:300]])
+    assert flagged < 0.05
