@@ -1,14 +1,9 @@
 """Append-only log of every credit decision shown to a loan officer, and of what the officer did with it.
 
-    log = AuditLog()
-    did = log.record_decision(client_id=100002, inputs=row, model_version="3", artifact_hash=h, probability=0.31,
-                              threshold=0.42, decision="favourable", reasons=["EXT_SOURCE_3 high"])
-    log.record_outcome(did, action="overrides", reason="guarantor added", officer="jdupont")
-
-A bank must be able to show later what was decided, on which inputs and with which model, so: SQLite in WAL mode
-with synchronous=FULL (a decision acknowledged is on disk), triggers refusing UPDATE and DELETE, and a sha256 chain
-per table so that an edit made behind the triggers' back shows in `verify()`. Failures raise AuditError: a decision
-that could not be logged must not be shown as if it had been.
+A bank must be able to show later what was decided, on which inputs and with which model: SQLite in WAL mode with
+synchronous=FULL (an acknowledged decision is on disk), triggers refusing UPDATE and DELETE, and a sha256 chain per
+table so an edit made behind the triggers' back shows in `verify()`. Failures raise AuditError, never pass silently:
+a decision that could not be logged must not be shown as if it had been.
 """
 from __future__ import annotations
 
@@ -18,8 +13,10 @@ import hashlib
 import json
 import math
 import os
+import random
 import sqlite3
 import threading
+import time
 import uuid
 from pathlib import Path
 
@@ -43,8 +40,8 @@ _SCHEMA = [
      for table in ("decisions", "outcomes") for op in ("UPDATE", "DELETE")]
 
 # Primary SQLite result codes (exc.sqlite_errorcode & 0xFF); the message is the fallback for errors without one.
-_CODES = {13: "disk_full", 5: "locked", 6: "locked", 8: "unwritable", 14: "unwritable", 10: "unwritable",
-          23: "unwritable", 11: "corrupt", 26: "corrupt"}
+_CODES = {13: "disk_full", 5: "locked", 6: "locked", 8: "unwritable", 10: "unwritable", 14: "unwritable",
+          11: "corrupt", 26: "corrupt"}
 _MESSAGES = [("disk is full", "disk_full"), ("is locked", "locked"), ("readonly", "unwritable"),
              ("unable to open", "unwritable"), ("not a database", "corrupt"), ("malformed", "corrupt")]
 _SENTENCES = {
@@ -93,10 +90,9 @@ def _jsonable(obj):
         return int(obj)
     if isinstance(obj, dict):
         return {str(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, (set, frozenset)):
-        return sorted((_jsonable(v) for v in obj), key=_canonical)
+    if isinstance(obj, (list, tuple, set, frozenset)):
+        items = [_jsonable(v) for v in obj]
+        return sorted(items, key=_canonical) if isinstance(obj, (set, frozenset)) else items
     if hasattr(obj, "tolist"):  # numpy scalars and arrays, pandas Series, without importing either
         return _jsonable(obj.tolist())
     if isinstance(obj, (dt.date, dt.time)):
@@ -117,6 +113,15 @@ def _row_hash(prev_hash: str, cols: tuple[str, ...], values) -> str:
     return hashlib.sha256((prev_hash + _canonical(dict(zip(cols, values)))).encode()).hexdigest()
 
 
+def _append(conn: sqlite3.Connection, table: str, cols: tuple[str, ...], values: tuple) -> None:
+    """Chain onto the table's last row; the caller holds the write lock, so no other writer can chain there too."""
+    prev = conn.execute(f"SELECT row_hash FROM {table} ORDER BY rowid DESC LIMIT 1").fetchone()
+    prev = prev[0] if prev else GENESIS
+    marks = ", ".join("?" * (len(cols) + 2))
+    conn.execute(f"INSERT INTO {table} ({', '.join(cols)}, prev_hash, row_hash) VALUES ({marks})",
+                 (*values, prev, _row_hash(prev, cols, values)))
+
+
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
 
@@ -128,11 +133,8 @@ class AuditLog:
         self.timeout = float(timeout)
         self._local = threading.local()  # one connection per thread and per process (see _conn)
 
-    def __getstate__(self):
-        return {"path": self.path, "timeout": self.timeout}
-
-    def __setstate__(self, state):
-        self.__init__(state["path"], state["timeout"])
+    def __reduce__(self):  # threading.local does not pickle; a spawned process opens its own connection anyway
+        return AuditLog, (self.path, self.timeout)
 
     def _conn(self) -> sqlite3.Connection:
         conn, pid = getattr(self._local, "conn", None), getattr(self._local, "pid", None)
@@ -145,11 +147,21 @@ class AuditLog:
         conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
-            conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
+            # Switching a new file to WAL upgrades a shared lock, and SQLite answers BUSY at once instead of waiting
+            # when several processes create the log together: wait here, up to the same timeout.
+            deadline = time.monotonic() + self.timeout
+            while True:
+                try:
+                    conn.execute("PRAGMA journal_mode = WAL")
+                    break
+                except sqlite3.OperationalError as exc:
+                    if _reason(exc) != "locked" or time.monotonic() > deadline:
+                        raise
+                    time.sleep(random.uniform(0.005, 0.05))
             if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
-                conn.execute("BEGIN IMMEDIATE")
+                conn.execute("BEGIN IMMEDIATE")  # IMMEDIATE waits on the busy timeout; creation is idempotent
                 for statement in _SCHEMA:
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -171,15 +183,11 @@ class AuditLog:
             return result
         except BaseException as exc:
             reason = _reason(exc)
-            if conn is not None:
-                try:
-                    if reason is None and conn.in_transaction:
-                        conn.execute("ROLLBACK")  # e.g. KeyError: the connection itself is fine
-                    elif reason is not None:
-                        self._local.conn = None  # a storage failure: reopen (and re-check) on the next call
-                        conn.close()
-                except sqlite3.Error:
-                    self._local.conn = None
+            if conn is not None and reason is None and conn.in_transaction:
+                conn.execute("ROLLBACK")  # e.g. KeyError: the connection itself is fine
+            elif conn is not None and reason is not None:
+                self._local.conn = None  # a storage failure: reopen (and re-check the file) on the next call
+                conn.close()
             if reason is None:
                 raise
             raise AuditError(reason, self.path, str(exc)) from exc
@@ -203,15 +211,8 @@ class AuditLog:
                  _canonical(inputs), str(model_version), str(artifact_hash), probability, threshold, str(decision),
                  _canonical([str(r) for r in reasons]), None if officer is None else str(officer), str(lang))
 
-        def insert(conn):
-            prev = conn.execute("SELECT row_hash FROM decisions ORDER BY rowid DESC LIMIT 1").fetchone()
-            prev = prev[0] if prev else GENESIS
-            values = (decision_id, _now(), *fixed)  # time taken under the write lock: time order = chain order
-            conn.execute(f"INSERT INTO decisions ({', '.join(DECISION_COLS)}, prev_hash, row_hash) "
-                         f"VALUES ({', '.join('?' * (len(DECISION_COLS) + 2))})",
-                         (*values, prev, _row_hash(prev, DECISION_COLS, values)))
-
-        self._run(insert, write=True)
+        # The time is taken under the write lock, so time order is chain order.
+        self._run(lambda conn: _append(conn, "decisions", DECISION_COLS, (decision_id, _now(), *fixed)), write=True)
         return decision_id
 
     def record_outcome(self, decision_id: str, *, action: str, reason: str = "", officer: str | None = None) -> None:
@@ -224,12 +225,8 @@ class AuditLog:
         def insert(conn):
             if conn.execute("SELECT 1 FROM decisions WHERE id = ?", (decision_id,)).fetchone() is None:
                 raise KeyError(decision_id)
-            prev = conn.execute("SELECT row_hash FROM outcomes ORDER BY rowid DESC LIMIT 1").fetchone()
-            prev = prev[0] if prev else GENESIS
-            values = (str(decision_id), _now(), action, reason, None if officer is None else str(officer))
-            conn.execute(f"INSERT INTO outcomes ({', '.join(OUTCOME_COLS)}, prev_hash, row_hash) "
-                         f"VALUES ({', '.join('?' * (len(OUTCOME_COLS) + 2))})",
-                         (*values, prev, _row_hash(prev, OUTCOME_COLS, values)))
+            _append(conn, "outcomes", OUTCOME_COLS,
+                    (str(decision_id), _now(), action, reason, None if officer is None else str(officer)))
 
         self._run(insert, write=True)
 
@@ -247,13 +244,8 @@ class AuditLog:
             by_id = {}
             for row in outcomes:
                 by_id.setdefault(row["decision_id"], []).append(dict(row))
-            out = []
-            for row in rows:
-                item = {k: row[k] for k in row.keys() if k != "seq"}
-                item["inputs"], item["reasons"] = json.loads(item["inputs"]), json.loads(item["reasons"])
-                item["outcomes"] = by_id.get(item["id"], [])
-                out.append(item)
-            return out
+            return [{**{k: row[k] for k in row.keys() if k != "seq"}, "inputs": json.loads(row["inputs"]),
+                     "reasons": json.loads(row["reasons"]), "outcomes": by_id.get(row["id"], [])} for row in rows]
 
         return self._run(read, write=False)
 

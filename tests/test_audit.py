@@ -52,6 +52,9 @@ def test_client_and_prospect_decisions_round_trip_with_their_outcomes(log):
         ("overrides", "guarantor added", "mmartin")]
     assert prospect["outcomes"][0]["decision_id"] == prospect_id
     assert log.verify()
+    conn = log._conn()  # durability settings are per connection: check the one the log writes with
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
 
 
 def test_refused_outcomes_leave_nothing_behind(log):
@@ -148,6 +151,22 @@ def test_concurrent_processes_lose_nothing_and_keep_the_chain(tmp_path, used_bef
     assert log.verify()
     log.record_decision(**CLIENT)  # the parent still writes after its children
     assert log.verify()
+
+
+def _child_writes(log, inherited):
+    log.record_decision(**PROSPECT)
+    raise SystemExit(0 if log._conn() is not inherited else 3)  # 3: the parent's connection was reused
+
+
+def test_forked_child_opens_its_own_connection(log):
+    log.record_decision(**CLIENT)
+    inherited = log._conn()
+    child = multiprocessing.get_context("fork").Process(target=_child_writes, args=(log, inherited))
+    child.start()
+    child.join()
+    assert child.exitcode == 0
+    assert log._conn() is inherited  # the parent keeps its own
+    assert len(log.decisions()) == 2 and log.verify()
 
 
 def test_log_is_usable_from_another_thread_and_after_pickling(log):
