@@ -103,7 +103,9 @@ def _format(value, style: str, lang: str, column: str | None = None) -> str:
     if style == "score":
         return i18n.number(value, lang, 2)
     if isinstance(value, (int, float, np.floating)):
-        return i18n.number(value, lang, 0 if abs(value) >= 100 or float(value).is_integer() else 2)
+        size = abs(float(value))
+        decimals = 0 if size >= 100 or float(value).is_integer() else (2 if size >= 1 else 3)
+        return i18n.number(value, lang, decimals)
     return str(value)
 
 

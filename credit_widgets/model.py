@@ -277,6 +277,29 @@ class CreditModel:
     def similar(self, decision: Decision) -> dict:
         return self.population.similar(self.population.standardise(decision.features), exclude=decision.row)
 
+    def position_columns(self) -> list[str]:
+        return list(self.population.positions)
+
+    def base_sample(self, x: str, y: str, count: int = 1500) -> dict:
+        """A fixed random sample of clients with a known outcome, two inputs in displayed units (for a scatter)."""
+        from .population import _display
+
+        known = np.flatnonzero(~np.isnan(self.population.target))
+        chosen = np.random.default_rng(0).choice(known, min(count, len(known)), replace=False)
+        values = {axis: _display(name, self.population.features[chosen, self.feature_index[name]].astype(float))
+                  for axis, name in (("x", x), ("y", y))}
+        return {**values, "defaulted": self.population.target[chosen] == 1}
+
+    def rescore(self, decision: Decision, changes: dict) -> Decision:
+        """The same applicant with some application inputs changed (a suggestion applied); history unchanged."""
+        if decision.client_id is None:
+            return self.score_prospect({**decision.inputs, **changes})
+        from .validate import validate_prospect
+
+        variant = {**decision.inputs, **validate_prospect(changes)}
+        features = self._variant_features(decision, [variant])[0]
+        return self._decide(features, variant, decision.client_id, decision.row)
+
     # ---- what would change the answer ---------------------------------------------------------------------
     def suggest(self, decision: Decision, limit: int = 3) -> list[Suggestion]:
         """Unfavourable: up to `limit` smallest realistic changes of actionable inputs that make it favourable.
@@ -341,11 +364,13 @@ class CreditModel:
         ordered = sorted(chosen.items(), key=lambda item: item[1][0])[:limit]
         return [Suggestion(kind, changes, p, threshold) for kind, (size, changes, p) in ordered]
 
-    def _score_variants(self, decision: Decision, rows: list[dict]) -> np.ndarray:
+    def _variant_features(self, decision: Decision, rows: list[dict]) -> np.ndarray:
         history = None
         if decision.client_id is not None and self.scoring.builder.history_tables_:
             names = self.scoring.builder._history_names()
             history = pd.DataFrame([decision.features[[self.feature_index[n] for n in names]]], columns=names,
                                    index=pd.Index([decision.client_id], name="SK_ID_CURR"))
-        features = self._prospect_features(rows, history)
-        return self.scoring.predict_proba(features)
+        return self._prospect_features(rows, history)
+
+    def _score_variants(self, decision: Decision, rows: list[dict]) -> np.ndarray:
+        return self.scoring.predict_proba(self._variant_features(decision, rows))

@@ -1,0 +1,158 @@
+"""bqplot charts of the page. Each is built once; `update` changes its marks in place (inside hold_sync), never
+rebuilding a figure. Colours are Okabe-Ito (colour-blind safe) and every meaning also has a shape, a dash or a
+word, never colour alone."""
+from __future__ import annotations
+
+import math
+
+import bqplot as bq
+import numpy as np
+
+BLUE, ORANGE, GREY, BLACK = "#0072B2", "#D55E00", "#8a8a8a", "#1a1a1a"
+_LAYOUT = {"width": "100%"}
+
+
+def _figure(marks, axes, height: int, title: str = "") -> bq.Figure:
+    return bq.Figure(marks=marks, axes=axes, title=title, layout={**_LAYOUT, "height": f"{height}px"},
+                     fig_margin={"top": 10 if not title else 35, "bottom": 30, "left": 10, "right": 15},
+                     animation_duration=0)
+
+
+class Gauge:
+    """The default probability on a horizontal track, with the decision threshold as a dashed line."""
+
+    def __init__(self):
+        self.scale = bq.LinearScale(min=0.0, max=0.5)
+        y = bq.LinearScale(min=0.0, max=1.0)
+        scales = {"x": self.scale, "y": y}
+        self.track = bq.Lines(x=[0.0, 0.5], y=[0.5, 0.5], scales=scales, colors=["#e6e6e6"], stroke_width=22)
+        self.value = bq.Lines(x=[0.0, 0.0], y=[0.5, 0.5], scales=scales, colors=[BLUE], stroke_width=22)
+        self.threshold = bq.Lines(x=[0.1, 0.1], y=[0.05, 0.95], scales=scales, colors=[BLACK], stroke_width=3,
+                                  line_style="dashed")
+        axis = bq.Axis(scale=self.scale, tick_format=".0%", num_ticks=6)
+        self.figure = _figure([self.track, self.value, self.threshold], [axis], 80)
+        self.figure.fig_margin = {"top": 5, "bottom": 30, "left": 15, "right": 25}
+
+    def update(self, probability: float, threshold: float, favourable: bool) -> None:
+        top = max(0.25, math.ceil(max(probability, threshold) * 1.25 * 20) / 20)
+        with self.track.hold_sync(), self.value.hold_sync(), self.threshold.hold_sync():
+            self.scale.max = top
+            self.track.x = [0.0, top]
+            self.value.x = [0.0, probability]
+            self.value.colors = [BLUE if favourable else ORANGE]
+            self.threshold.x = [threshold, threshold]
+
+
+class Waterfall:
+    """From the average client's risk to this file's, one bar per input (largest first): increases in orange
+    towards the right, decreases in blue towards the left. Stacked bars with an invisible offset series."""
+
+    def __init__(self, bars: int = 10):
+        self.bars = bars
+        self.x = bq.OrdinalScale(reverse=True)
+        self.y = bq.LinearScale()
+        self.mark = bq.Bars(x=[""], y=[[0.0], [0.0], [0.0]], scales={"x": self.x, "y": self.y},
+                            orientation="horizontal", type="stacked", colors=["#ffffff", ORANGE, BLUE],
+                            opacities=[0.0, 1.0, 1.0], padding=0.25, stroke="#ffffff")
+        axis_labels = bq.Axis(scale=self.x, orientation="vertical", tick_style={"font-size": "12px"})
+        axis_values = bq.Axis(scale=self.y, num_ticks=0, label_offset="0px")
+        self.figure = _figure([self.mark], [axis_labels, axis_values], 330)
+        self.figure.fig_margin = {"top": 10, "bottom": 15, "left": 260, "right": 20}
+
+    def update(self, base_value: float, contributions: dict, labels: dict) -> None:
+        ranked = sorted(contributions.items(), key=lambda kv: -abs(kv[1]))
+        shown, rest = ranked[:self.bars], ranked[self.bars:]
+        steps = [(labels[name], value) for name, value in shown]
+        if rest:
+            steps.append((labels["__rest__"], sum(v for _, v in rest)))
+        position = base_value
+        starts, ends = [], []
+        for _, value in steps:
+            starts.append(position)
+            position += value
+            ends.append(position)
+        low = min(starts + ends + [base_value]) - 0.2
+        offset = [min(s, e) - low for s, e in zip(starts, ends)]
+        up = [max(e - s, 0.0) for s, e in zip(starts, ends)]
+        down = [max(s - e, 0.0) for s, e in zip(starts, ends)]
+        with self.mark.hold_sync():
+            self.mark.x = [name for name, _ in steps]
+            self.mark.y = [offset, up, down]
+
+
+class Distribution:
+    """Share of clients per value, repaid (solid blue) vs defaulted (dashed orange), the file as a black line."""
+
+    def __init__(self):
+        self.x, self.y = bq.LinearScale(), bq.LinearScale(min=0.0)
+        scales = {"x": self.x, "y": self.y}
+        common = dict(scales=scales, stroke_width=3, display_legend=True, interpolation="step-after")
+        self.repaid = bq.Lines(x=[0.0, 1.0], y=[0.0, 0.0], colors=[BLUE], line_style="solid", labels=[""], **common)
+        self.defaulted = bq.Lines(x=[0.0, 1.0], y=[0.0, 0.0], colors=[ORANGE], line_style="dashed", labels=[""],
+                                  **common)
+        self.marker = bq.Lines(x=[0.0, 0.0], y=[0.0, 1.0], scales=scales, colors=[BLACK], stroke_width=3,
+                               display_legend=True, labels=[""])
+        self.x_axis = bq.Axis(scale=self.x, num_ticks=6)
+        y_axis = bq.Axis(scale=self.y, orientation="vertical", tick_format=".0%", num_ticks=4)
+        self.figure = _figure([self.repaid, self.defaulted, self.marker], [self.x_axis, y_axis], 240)
+        self.figure.fig_margin = {"top": 10, "bottom": 35, "left": 50, "right": 20}
+        self.figure.legend_location = "top-right"
+
+    def update(self, position: dict, labels: tuple[str, str, str], tick_format: str = "") -> None:
+        edges = np.asarray(position["edges"])
+        repaid = np.asarray(position["repaid_counts"], float)
+        defaulted = np.asarray(position["defaulted_counts"], float)
+        repaid_share = repaid / max(repaid.sum(), 1)
+        defaulted_share = defaulted / max(defaulted.sum(), 1)
+        top = float(max(repaid_share.max(initial=0), defaulted_share.max(initial=0)) * 1.1) or 1.0
+        value = position["value"]
+        with self.repaid.hold_sync(), self.defaulted.hold_sync(), self.marker.hold_sync():
+            self.x_axis.tick_format = tick_format
+            self.repaid.x, self.repaid.y, self.repaid.labels = edges[:-1], repaid_share, [labels[0]]
+            self.defaulted.x, self.defaulted.y, self.defaulted.labels = edges[:-1], defaulted_share, [labels[1]]
+            self.y.max = top
+            at = edges[0] if value is None else float(np.clip(value, edges[0], edges[-1]))
+            self.marker.x = [at, at]
+            self.marker.y = [0.0, top] if value is not None else [0.0, 0.0]
+            self.marker.labels = [labels[2]]
+
+
+class BaseScatter:
+    """A sample of the client base on two inputs: repaid as blue dots, defaulted as orange crosses, the file as a
+    large black diamond."""
+
+    def __init__(self):
+        self.x, self.y = bq.LinearScale(), bq.LinearScale()
+        scales = {"x": self.x, "y": self.y}
+        self.repaid = bq.Scatter(x=[0.0], y=[0.0], scales=scales, colors=[BLUE], default_size=12, opacities=[0.35],
+                                 marker="circle", display_legend=True, labels=[""])
+        self.defaulted = bq.Scatter(x=[0.0], y=[0.0], scales=scales, colors=[ORANGE], default_size=28,
+                                    marker="cross", display_legend=True, labels=[""])
+        self.applicant = bq.Scatter(x=[0.0], y=[0.0], scales=scales, colors=[BLACK], default_size=220,
+                                    marker="diamond", display_legend=True, labels=[""], stroke="white")
+        self.x_axis = bq.Axis(scale=self.x, num_ticks=5)
+        self.y_axis = bq.Axis(scale=self.y, orientation="vertical", num_ticks=5)
+        self.figure = _figure([self.repaid, self.defaulted, self.applicant], [self.x_axis, self.y_axis], 300)
+        self.figure.fig_margin = {"top": 10, "bottom": 45, "left": 60, "right": 20}
+        self.figure.legend_location = "top-right"
+
+    def update(self, sample: dict, point: tuple, labels: tuple, axis_labels: tuple, formats: tuple) -> None:
+        x, y, bad = np.asarray(sample["x"]), np.asarray(sample["y"]), np.asarray(sample["defaulted"])
+        keep = ~np.isnan(x) & ~np.isnan(y)
+        lo_x, hi_x = np.nanpercentile(x[keep], [1, 99]) if keep.any() else (0, 1)
+        lo_y, hi_y = np.nanpercentile(y[keep], [1, 99]) if keep.any() else (0, 1)
+        px, py = point
+        with self.repaid.hold_sync(), self.defaulted.hold_sync(), self.applicant.hold_sync():
+            self.x.min, self.x.max = float(min(lo_x, px if px is not None else lo_x)), float(
+                max(hi_x, px if px is not None else hi_x))
+            self.y.min, self.y.max = float(min(lo_y, py if py is not None else lo_y)), float(
+                max(hi_y, py if py is not None else hi_y))
+            self.repaid.x, self.repaid.y = x[keep & ~bad], y[keep & ~bad]
+            self.defaulted.x, self.defaulted.y = x[keep & bad], y[keep & bad]
+            shown = px is not None and py is not None
+            self.applicant.x = [px if shown else lo_x]
+            self.applicant.y = [py if shown else lo_y]
+            self.applicant.opacities = [1.0 if shown else 0.0]
+            self.repaid.labels, self.defaulted.labels, self.applicant.labels = [labels[0]], [labels[1]], [labels[2]]
+            self.x_axis.label, self.y_axis.label = axis_labels
+            self.x_axis.tick_format, self.y_axis.tick_format = formats
