@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import html
 import logging
+import warnings
 
 import ipywidgets as w
 
@@ -81,7 +82,10 @@ class CreditApp(w.VBox):
         self._client_id = w.Text(continuous_update=True, layout=w.Layout(width="330px"))
         self._client_id.add_class("cw-client-id")
         self._client_id.observe(lambda c: self._safely(self._on_id, False), names="value")
-        self._client_id.on_submit(lambda _: self._safely(self._on_id, True))
+        with warnings.catch_warnings():
+            # deprecated in favour of continuous_update=False, but the ID validates as typed *and* on Enter
+            warnings.simplefilter("ignore", DeprecationWarning)
+            self._client_id.on_submit(lambda _: self._safely(self._on_id, True))
         self._client_hint = w.HTML()
         self._facts = w.HTML()
         self._client_box = w.VBox([self._client_id, self._client_hint, self._facts])

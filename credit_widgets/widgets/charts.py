@@ -54,7 +54,7 @@ class Waterfall:
         self.mark = bq.Bars(x=[""], y=[[0.0], [0.0], [0.0]], scales={"x": self.x, "y": self.y},
                             orientation="horizontal", type="stacked", colors=["#ffffff", ORANGE, BLUE],
                             opacities=[0.0, 1.0, 1.0], padding=0.25, stroke="#ffffff")
-        axis_labels = bq.Axis(scale=self.x, orientation="vertical", tick_style={"font-size": "12px"})
+        axis_labels = bq.Axis(scale=self.x, side="left", tick_style={"font-size": "12px"})
         axis_values = bq.Axis(scale=self.y, num_ticks=0, label_offset="0px")
         self.figure = _figure([self.mark], [axis_labels, axis_values], 330)
         self.figure.fig_margin = {"top": 10, "bottom": 15, "left": 260, "right": 20}
@@ -93,7 +93,7 @@ class Distribution:
         self.marker = bq.Lines(x=[0.0, 0.0], y=[0.0, 1.0], scales=scales, colors=[BLACK], stroke_width=3,
                                display_legend=True, labels=[""])
         self.x_axis = bq.Axis(scale=self.x, num_ticks=6)
-        y_axis = bq.Axis(scale=self.y, orientation="vertical", tick_format=".0%", num_ticks=4)
+        y_axis = bq.Axis(scale=self.y, side="left", tick_format=".0%", num_ticks=4)
         self.figure = _figure([self.repaid, self.defaulted, self.marker], [self.x_axis, y_axis], 240)
         self.figure.fig_margin = {"top": 10, "bottom": 35, "left": 50, "right": 20}
         self.figure.legend_location = "top-right"
@@ -131,7 +131,7 @@ class BaseScatter:
         self.applicant = bq.Scatter(x=[0.0], y=[0.0], scales=scales, colors=[BLACK], default_size=220,
                                     marker="diamond", display_legend=True, labels=[""], stroke="white")
         self.x_axis = bq.Axis(scale=self.x, num_ticks=5)
-        self.y_axis = bq.Axis(scale=self.y, orientation="vertical", num_ticks=5)
+        self.y_axis = bq.Axis(scale=self.y, side="left", num_ticks=5)
         self.figure = _figure([self.repaid, self.defaulted, self.applicant], [self.x_axis, self.y_axis], 300)
         self.figure.fig_margin = {"top": 10, "bottom": 45, "left": 60, "right": 20}
         self.figure.legend_location = "top-right"
