@@ -27,7 +27,11 @@ HISTORY_COUNTS = {"history:bureau": "BUREAU_COUNT", "history:previous": "PREV_CO
 
 
 def input_label(name: str, lang: str) -> str:
-    return i18n.t(name, lang) if name.startswith(("history:", "group:")) else column_label(name, lang)
+    if name.startswith(("history:", "group:")):
+        return i18n.t(name, lang)
+    if f"label:{name}" in i18n.TEXTS:
+        return i18n.t(f"label:{name}", lang)
+    return column_label(name, lang)
 
 
 @dataclass

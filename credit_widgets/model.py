@@ -152,6 +152,7 @@ class Suggestion:
 
 
 MAX_TERM = 60.0   # credit / annuity: about the longest repayment a consumer loan offers
+MAX_ANNUITY_SHARE = 0.5   # annuity / income: past this no lender calls the loan affordable, whatever the model says
 
 
 class CreditModel:
@@ -317,6 +318,10 @@ class CreditModel:
                     return False
             c = changes.get("AMT_CREDIT", credit)
             a = changes.get("AMT_ANNUITY", annuity)
+            i = changes.get("AMT_INCOME_TOTAL", income)
+            if a is not None and i is not None and a / i > MAX_ANNUITY_SHARE and "AMT_ANNUITY" in changes \
+                    and a >= (annuity or 0):
+                return False   # never suggest a heavier annuity than the applicant can carry
             return a is None or c is None or (a <= c and c / a <= MAX_TERM)
 
         def add(kind, size, changes):

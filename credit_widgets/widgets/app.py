@@ -79,7 +79,8 @@ class CreditApp(w.VBox):
         self._mode.add_class("cw-mode")
         self._mode.observe(lambda c: self._safely(self._show_mode), names="value")
 
-        self._client_id = w.Text(continuous_update=True, layout=w.Layout(width="330px"))
+        self._client_id = w.Text(continuous_update=True, layout=w.Layout(width="360px"),
+                                 style={"description_width": "initial"})
         self._client_id.add_class("cw-client-id")
         self._client_id.observe(lambda c: self._safely(self._on_id, False), names="value")
         with warnings.catch_warnings():
@@ -90,7 +91,7 @@ class CreditApp(w.VBox):
         self._facts = w.HTML()
         self._client_box = w.VBox([self._client_id, self._client_hint, self._facts])
 
-        self._form = ProspectForm(self.model.prospect_fields(), self.lang)
+        self._form = ProspectForm(self.model.prospect_fields(), self.lang, columns=1)
         self._form.on_change(lambda: self._safely(self._on_form))
         self._form_intro = w.HTML()
         self._prospect_box = w.VBox([self._form_intro, self._form])
@@ -111,15 +112,16 @@ class CreditApp(w.VBox):
         self._reasons.add_class("cw-reasons")
 
         self._standing_title = w.HTML()
-        self._position_column = w.Dropdown(layout=w.Layout(width="360px"))
+        self._position_column = w.Dropdown(layout=w.Layout(width="420px"), style={"description_width": "initial"})
         self._position_column.observe(lambda c: self._safely(self._render_position), names="value")
         self._distribution = Distribution()
         self._position_text = w.HTML()
-        self._scatter_x = w.Dropdown(layout=w.Layout(width="300px"))
-        self._scatter_y = w.Dropdown(layout=w.Layout(width="300px"))
+        self._scatter_x = w.Dropdown(layout=w.Layout(width="50%"), style={"description_width": "initial"})
+        self._scatter_y = w.Dropdown(layout=w.Layout(width="50%"), style={"description_width": "initial"})
         for axis in (self._scatter_x, self._scatter_y):
             axis.observe(lambda c: self._safely(self._render_scatter), names="value")
         self._scatter = BaseScatter()
+        self._scatter_caption = w.HTML()
         self._similar = w.HTML()
 
         self._change_title = w.HTML()
@@ -133,24 +135,24 @@ class CreditApp(w.VBox):
         self._record_status = w.HTML()
         self._download = w.HTML()
 
-        why = w.VBox([self._why_title, self._waterfall.figure, self._why_caption, self._reasons])
+        summary = w.VBox([self._verdict, self._flags, self._probability, self._gauge.figure, self._reasons,
+                          self._change_title, self._suggestions])
+        why = w.VBox([self._why_title, self._waterfall.figure, self._why_caption])
         standing = w.VBox([self._standing_title, self._position_column, self._distribution.figure,
                            self._position_text, w.HBox([self._scatter_x, self._scatter_y]), self._scatter.figure,
-                           self._similar])
-        decide = w.VBox([self._change_title, self._suggestions, self._outcome_title, self._outcome,
-                         self._outcome_reason, w.HBox([self._record, self._record_status]), self._download])
-        for box in (why, standing, decide):
+                           self._scatter_caption, self._similar])
+        decide = w.VBox([self._outcome_title, self._outcome, self._outcome_reason,
+                         w.HBox([self._record, self._record_status]), self._download])
+        for box in (summary, why, standing, decide):
             box.add_class("cw-card")
-        self._answer = w.VBox([
-            w.HBox([w.VBox([self._verdict, self._flags], layout=w.Layout(width="45%")),
-                    w.VBox([self._probability, self._gauge.figure], layout=w.Layout(width="55%"))]),
-            w.GridBox([why, standing], layout=w.Layout(grid_template_columns="repeat(2, minmax(0, 1fr))",
-                                                       grid_gap="12px")),
-            decide])
-        self._answer.layout.display = "none"
+        two_columns = w.Layout(grid_template_columns="repeat(2, minmax(0, 1fr))", grid_gap="12px")
+        self._answer = w.VBox([w.GridBox([why, standing], layout=two_columns), decide])
+        self._summary = summary
+        self._answer.layout.display = summary.layout.display = "none"
+        inputs = w.VBox([self._client_box, self._prospect_box])
         self.children = [w.HTML(_CSS), w.HBox([self._title, self._lang],
                                               layout=w.Layout(justify_content="space-between")),
-                         self._mode, self._client_box, self._prospect_box, self._error, self._answer]
+                         self._mode, self._error, w.GridBox([inputs, summary], layout=two_columns), self._answer]
         self.add_class("cw-app")
 
     def _relabel(self) -> None:
@@ -169,7 +171,7 @@ class CreditApp(w.VBox):
         self._mode.value = mode
         self._client_id.description = t("ui:client_id")
         self._client_id.placeholder = "100002"
-        self._form_intro.value = f"<p>{t('ui:form_intro')}</p><p><b>ⓘ {t('ui:thin_file')}</b></p>"
+        self._form_intro.value = f"<p>{t('ui:form_intro')}</p><p><b>ℹ {t('ui:thin_file')}</b></p>"
         self._form.set_lang(lang)
         self._why_title.value = f"<h3>{t('ui:why')}</h3>"
         self._why_caption.value = f"<small>{t('ui:waterfall_caption')}</small>"
@@ -230,7 +232,7 @@ class CreditApp(w.VBox):
     def _clear(self) -> None:
         self.decision = None
         self._error.value = ""
-        self._answer.layout.display = "none"
+        self._answer.layout.display = self._summary.layout.display = "none"
 
     def _on_id(self, submitted: bool) -> None:
         text = self._client_id.value.strip()
@@ -282,6 +284,8 @@ class CreditApp(w.VBox):
         lang = self.lang
         self.decision = d
         self._error.value = ""
+        # shown before the charts change: a chart drawn while hidden keeps a zero-sized layout in the browser
+        self._answer.layout.display = self._summary.layout.display = None
         colour = BLUE if d.favourable else ORANGE
         icon = "✔" if d.favourable else "✖"
         self._verdict.value = (f"<div class='cw-verdict-box' style='border-left-color:{colour};"
@@ -293,7 +297,7 @@ class CreditApp(w.VBox):
         if d.rare_profile:
             flags.append(f"◆ {i18n.t('ui:rare', lang)}")
         if d.thin_file and d.client_id is not None:
-            flags.append(f"ⓘ {i18n.t('ui:thin_file', lang)}")
+            flags.append(f"ℹ {i18n.t('ui:thin_file', lang)}")
         self._flags.value = "".join(f"<div>{f}</div>" for f in flags)
         self._probability.value = i18n.t("ui:probability", lang, p=f"<b>{i18n.percent(d.probability, lang, 1)}</b>",
                                          t=i18n.percent(d.threshold, lang, 1),
@@ -330,7 +334,6 @@ class CreditApp(w.VBox):
         name = f"decision-{d.client_id or prospect_key(d.inputs)[:8]}.html"
         self._download.value = (f"<a download='{name}' href='data:text/html;base64,{report}' "
                                 f"style='font-weight:bold'>⬇ {i18n.t('ui:download', lang)}</a>")
-        self._answer.layout.display = None
 
     def _render_position(self) -> None:
         d, lang = self.decision, self.lang
@@ -360,6 +363,10 @@ class CreditApp(w.VBox):
             self._samples[(x, y)] = self.model.base_sample(x, y)
         point = (self.model.position(d, x)["value"], self.model.position(d, y)["value"])
         formats = tuple(".0%" if c.endswith(("_RATIO", "_SHARE")) else "" for c in (x, y))
+        self._scatter_caption.value = (
+            f"<small><span style='color:#3b7fb5'>●</span> {i18n.t('ui:repaid', lang)} · "
+            f"<span style='color:{ORANGE}'>✚</span> {i18n.t('ui:defaulted', lang)} · ◆ {i18n.t('ui:applicant', lang)}"
+            f"</small>")
         self._scatter.update(self._samples[(x, y)], point,
                              (i18n.t("ui:repaid", lang), i18n.t("ui:defaulted", lang), i18n.t("ui:applicant", lang)),
                              (input_label(x, lang), input_label(y, lang)), formats)

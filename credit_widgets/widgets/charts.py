@@ -25,12 +25,11 @@ class Gauge:
         self.scale = bq.LinearScale(min=0.0, max=0.5)
         y = bq.LinearScale(min=0.0, max=1.0)
         scales = {"x": self.scale, "y": y}
-        self.track = bq.Lines(x=[0.0, 0.5], y=[0.5, 0.5], scales=scales, colors=["#e6e6e6"], stroke_width=22)
-        self.value = bq.Lines(x=[0.0, 0.0], y=[0.5, 0.5], scales=scales, colors=[BLUE], stroke_width=22)
-        self.threshold = bq.Lines(x=[0.1, 0.1], y=[0.05, 0.95], scales=scales, colors=[BLACK], stroke_width=3,
-                                  line_style="dashed")
+        self.track = bq.Lines(x=[0.0, 0.5], y=[0.5, 0.5], scales=scales, colors=["#e6e6e6"], stroke_width=20)
+        self.value = bq.Lines(x=[0.0, 0.0], y=[0.5, 0.5], scales=scales, colors=[BLUE], stroke_width=20)
+        self.threshold = bq.Lines(x=[0.1, 0.1], y=[0.0, 1.0], scales=scales, colors=[BLACK], stroke_width=4)
         axis = bq.Axis(scale=self.scale, tick_format=".0%", num_ticks=6)
-        self.figure = _figure([self.track, self.value, self.threshold], [axis], 80)
+        self.figure = _figure([self.track, self.value, self.threshold], [axis], 90)
         self.figure.fig_margin = {"top": 5, "bottom": 30, "left": 15, "right": 25}
 
     def update(self, probability: float, threshold: float, favourable: bool) -> None:
@@ -124,35 +123,41 @@ class BaseScatter:
     def __init__(self):
         self.x, self.y = bq.LinearScale(), bq.LinearScale()
         scales = {"x": self.x, "y": self.y}
-        self.repaid = bq.Scatter(x=[0.0], y=[0.0], scales=scales, colors=[BLUE], default_size=12, opacities=[0.35],
-                                 marker="circle", display_legend=True, labels=[""])
+        # The legend is a caption in words under the chart. Axis num_ticks on this figure left every point in
+        # the middle when the points were set from a widget callback (bqplot 0.13): it is not used here.
+        self.repaid = bq.Scatter(x=[0.0], y=[0.0], scales=scales, colors=["#7fb2d8"], default_size=14,
+                                 marker="circle")
         self.defaulted = bq.Scatter(x=[0.0], y=[0.0], scales=scales, colors=[ORANGE], default_size=28,
-                                    marker="cross", display_legend=True, labels=[""])
+                                    marker="cross")
         self.applicant = bq.Scatter(x=[0.0], y=[0.0], scales=scales, colors=[BLACK], default_size=220,
-                                    marker="diamond", display_legend=True, labels=[""], stroke="white")
-        self.x_axis = bq.Axis(scale=self.x, num_ticks=5)
-        self.y_axis = bq.Axis(scale=self.y, side="left", num_ticks=5)
+                                    marker="diamond")
+        self.x_axis = bq.Axis(scale=self.x)
+        self.y_axis = bq.Axis(scale=self.y, side="left")
         self.figure = _figure([self.repaid, self.defaulted, self.applicant], [self.x_axis, self.y_axis], 300)
         self.figure.fig_margin = {"top": 10, "bottom": 45, "left": 60, "right": 20}
-        self.figure.legend_location = "top-right"
+        self._texts = None
 
     def update(self, sample: dict, point: tuple, labels: tuple, axis_labels: tuple, formats: tuple) -> None:
         x, y, bad = np.asarray(sample["x"]), np.asarray(sample["y"]), np.asarray(sample["defaulted"])
         keep = ~np.isnan(x) & ~np.isnan(y)
-        lo_x, hi_x = np.nanpercentile(x[keep], [1, 99]) if keep.any() else (0, 1)
-        lo_y, hi_y = np.nanpercentile(y[keep], [1, 99]) if keep.any() else (0, 1)
+        # Outliers are clipped to the 1st-99th percentiles in the data sent; the scales follow the data.
+        lo_x, hi_x = np.nanpercentile(x[keep], [1, 99]) if keep.any() else (0.0, 1.0)
+        lo_y, hi_y = np.nanpercentile(y[keep], [1, 99]) if keep.any() else (0.0, 1.0)
+        x, y = np.clip(x, lo_x, hi_x), np.clip(y, lo_y, hi_y)
         px, py = point
-        with self.repaid.hold_sync(), self.defaulted.hold_sync(), self.applicant.hold_sync():
-            self.x.min, self.x.max = float(min(lo_x, px if px is not None else lo_x)), float(
-                max(hi_x, px if px is not None else hi_x))
-            self.y.min, self.y.max = float(min(lo_y, py if py is not None else lo_y)), float(
-                max(hi_y, py if py is not None else hi_y))
+        shown = px is not None and py is not None
+        with self.repaid.hold_sync():
             self.repaid.x, self.repaid.y = x[keep & ~bad], y[keep & ~bad]
+        with self.defaulted.hold_sync():
             self.defaulted.x, self.defaulted.y = x[keep & bad], y[keep & bad]
-            shown = px is not None and py is not None
-            self.applicant.x = [px if shown else lo_x]
-            self.applicant.y = [py if shown else lo_y]
-            self.applicant.opacities = [1.0 if shown else 0.0]
-            self.repaid.labels, self.defaulted.labels, self.applicant.labels = [labels[0]], [labels[1]], [labels[2]]
+        with self.applicant.hold_sync():
+            self.applicant.x = [float(px) if shown else float(lo_x)]
+            self.applicant.y = [float(py) if shown else float(lo_y)]
+        self.applicant.visible = shown
+        # Labels change only with the language or the axes: re-sending them with every point set was seen to
+        # leave a scatter updated from a callback with all its points at one place.
+        texts = (labels, axis_labels, formats)
+        if texts != self._texts:
+            self._texts = texts
             self.x_axis.label, self.y_axis.label = axis_labels
             self.x_axis.tick_format, self.y_axis.tick_format = formats

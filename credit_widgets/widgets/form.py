@@ -42,7 +42,7 @@ def parse_shown(field, text: str, lang: str):
 class ProspectForm(w.VBox):
     """One input per field; `on_change(callback)` fires when a confirmed value changes (Enter, or leaving it)."""
 
-    def __init__(self, fields, lang: str = "fr"):
+    def __init__(self, fields, lang: str = "fr", columns: int = 2):
         super().__init__()
         self._fields = {f.name: f for f in fields}
         self._lang = lang
@@ -62,7 +62,8 @@ class ProspectForm(w.VBox):
                 self._inputs[field.name] = widget
             self._headings[group] = w.HTML()
             grid = w.GridBox([self._inputs[f.name] for f in members],
-                             layout=w.Layout(grid_template_columns="repeat(2, minmax(0, 1fr))", grid_gap="4px 16px"))
+                             layout=w.Layout(grid_template_columns=f"repeat({columns}, minmax(0, 1fr))",
+                                           grid_gap="4px 16px"))
             sections.append(w.VBox([self._headings[group], grid]))
         self.children = sections
         self.add_class("cw-prospect-form")
