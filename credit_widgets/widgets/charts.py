@@ -8,7 +8,9 @@ import math
 import bqplot as bq
 import numpy as np
 
-BLUE, ORANGE, GREY, BLACK = "#0072B2", "#D55E00", "#8a8a8a", "#1a1a1a"
+# Okabe-Ito blue, and a darker vermillion than Okabe-Ito's so that legend text keeps a 4.5:1 contrast (WCAG AA).
+BLUE, ORANGE, GREY, BLACK = "#0072B2", "#B34700", "#8a8a8a", "#1a1a1a"
+TICKS = {"fill": "#333333", "font-size": "12px"}
 _LAYOUT = {"width": "100%"}
 
 
@@ -28,7 +30,7 @@ class Gauge:
         self.track = bq.Lines(x=[0.0, 0.5], y=[0.5, 0.5], scales=scales, colors=["#e6e6e6"], stroke_width=20)
         self.value = bq.Lines(x=[0.0, 0.0], y=[0.5, 0.5], scales=scales, colors=[BLUE], stroke_width=20)
         self.threshold = bq.Lines(x=[0.1, 0.1], y=[0.0, 1.0], scales=scales, colors=[BLACK], stroke_width=4)
-        axis = bq.Axis(scale=self.scale, tick_format=".0%", num_ticks=6)
+        axis = bq.Axis(scale=self.scale, tick_style=TICKS, tick_format=".0%", num_ticks=6)
         self.figure = _figure([self.track, self.value, self.threshold], [axis], 90)
         self.figure.fig_margin = {"top": 5, "bottom": 30, "left": 15, "right": 25}
 
@@ -53,8 +55,8 @@ class Waterfall:
         self.mark = bq.Bars(x=[""], y=[[0.0], [0.0], [0.0]], scales={"x": self.x, "y": self.y},
                             orientation="horizontal", type="stacked", colors=["#ffffff", ORANGE, BLUE],
                             opacities=[0.0, 1.0, 1.0], padding=0.25, stroke="#ffffff")
-        axis_labels = bq.Axis(scale=self.x, side="left", tick_style={"font-size": "12px"})
-        axis_values = bq.Axis(scale=self.y, num_ticks=0, label_offset="0px")
+        axis_labels = bq.Axis(scale=self.x, side="left", tick_style=TICKS)
+        axis_values = bq.Axis(scale=self.y, tick_style=TICKS, num_ticks=0, label_offset="0px")
         self.figure = _figure([self.mark], [axis_labels, axis_values], 330)
         self.figure.fig_margin = {"top": 10, "bottom": 15, "left": 260, "right": 20}
 
@@ -91,8 +93,8 @@ class Distribution:
                                   **common)
         self.marker = bq.Lines(x=[0.0, 0.0], y=[0.0, 1.0], scales=scales, colors=[BLACK], stroke_width=3,
                                display_legend=True, labels=[""])
-        self.x_axis = bq.Axis(scale=self.x, num_ticks=6)
-        y_axis = bq.Axis(scale=self.y, side="left", tick_format=".0%", num_ticks=4)
+        self.x_axis = bq.Axis(scale=self.x, tick_style=TICKS, num_ticks=6)
+        y_axis = bq.Axis(scale=self.y, tick_style=TICKS, side="left", tick_format=".0%", num_ticks=4)
         self.figure = _figure([self.repaid, self.defaulted, self.marker], [self.x_axis, y_axis], 240)
         self.figure.fig_margin = {"top": 10, "bottom": 35, "left": 50, "right": 20}
         self.figure.legend_location = "top-right"
@@ -131,8 +133,8 @@ class BaseScatter:
                                     marker="cross")
         self.applicant = bq.Scatter(x=[0.0], y=[0.0], scales=scales, colors=[BLACK], default_size=220,
                                     marker="diamond")
-        self.x_axis = bq.Axis(scale=self.x)
-        self.y_axis = bq.Axis(scale=self.y, side="left")
+        self.x_axis = bq.Axis(scale=self.x, tick_style=TICKS)
+        self.y_axis = bq.Axis(scale=self.y, tick_style=TICKS, side="left")
         self.figure = _figure([self.repaid, self.defaulted, self.applicant], [self.x_axis, self.y_axis], 300)
         self.figure.fig_margin = {"top": 10, "bottom": 45, "left": 60, "right": 20}
         self._texts = None
