@@ -1,0 +1,328 @@
+"""The loan officer's page in a real browser: a real Voilà server, Debian's Chromium driven by Playwright.
+
+One Voilà server for the session (the repository's `voila.json`, its offline `credit` template found through
+JUPYTER_PATH), a fresh browser context per test (a fresh page, so a fresh kernel). Tests reach the page through the
+CSS classes the widgets carry (`add_class`): `.cw-client-id input`, `.cw-mode button`, `.cw-field-<COLUMN> input`...
+Every test leaves a full-page screenshot in `test-artifacts/<test name>.png`, passed or failed. Nothing waits for a
+fixed time: each step waits for what the officer would see (the timeouts below only stop a hung run).
+"""
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+
+if not (REPO / "credit_widgets" / "widgets" / "__init__.py").exists():
+    pytest.skip("the loan officer's page (credit_widgets/widgets/) has not landed yet: app.ipynb is a placeholder",
+                allow_module_level=True)
+
+from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402  (after the skip: a test dependency)
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARTIFACTS = REPO / "test-artifacts"
+LOAD_MS = 180_000      # a fresh kernel loads the model before the first widget shows: only a guard against a hang
+STEP_MS = 60_000       # one rescoring round trip: only a guard against a hang
+expect.set_options(timeout=STEP_MS)
+
+VERDICT_FR = re.compile(r"\b(Favorable|Défavorable)\b")
+VERDICT_EN = re.compile(r"\b(Favourable|Unfavourable)\b")
+PERCENT = re.compile(r"\d+([,.]\d+)?\s*%")
+
+
+# ---- the server and the browser -----------------------------------------------------------------------------------
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _kernel_pids(server_pid: int) -> list[int]:
+    """The server's child kernels (`ipykernel_launcher`): they run in sessions of their own."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        if ppid == server_pid and b"ipykernel_launcher" in cmdline:
+            pids.append(int(entry.name))
+    return pids
+
+
+@pytest.fixture(scope="session")
+def voila_url(tmp_path_factory):
+    """A real Voilà server on a free loopback port, configured as `make app` configures it; stopped afterwards."""
+    scratch = tmp_path_factory.mktemp("voila")
+    env = dict(os.environ,
+               JUPYTER_PATH=str(REPO / "share" / "jupyter"),
+               JUPYTER_RUNTIME_DIR=str(scratch / "runtime"),
+               IPYTHONDIR=str(scratch / "ipython"),
+               MPLCONFIGDIR=str(scratch / "mpl"),
+               MLFLOW_DISABLE_TELEMETRY="true")
+    port = _free_port()
+    log_path = scratch / "voila.log"
+    with open(log_path, "wb") as log:
+        server = subprocess.Popen(
+            [str(REPO / ".venv" / "bin" / "voila"), "app.ipynb", "--no-browser", f"--port={port}",
+             "--Voila.ip=127.0.0.1"],
+            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        # a static file, not the page: fetching the page would start (and leave) a kernel
+        deadline = time.monotonic() + LOAD_MS / 1000
+        while True:
+            if server.poll() is not None:
+                pytest.fail(f"voila exited with {server.returncode}:\n{log_path.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(url + "voila/static/voila.js", timeout=5) as answer:
+                    if answer.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"voila did not answer on {url}:\n{log_path.read_text()[-3000:]}")
+            time.sleep(0.2)   # polling the server's start-up, not waiting in a test
+        yield url
+    finally:
+        kernels = _kernel_pids(server.pid)
+        try:
+            os.killpg(server.pid, signal.SIGTERM)   # its own process group (start_new_session)
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        except ProcessLookupError:
+            pass
+        for pid in kernels:   # Voilà shuts its kernels down on SIGTERM; these are only the ones it left behind
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (apt-get install chromium)")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def page(browser, voila_url, request):
+    """The page freshly opened (its own kernel), ready when the client-ID input shows; screenshot on the way out."""
+    context = browser.new_context(viewport={"width": 1320, "height": 900}, locale="fr-FR")
+    tab = context.new_page()
+    tab.set_default_timeout(STEP_MS)
+    outside = []
+    tab.on("request", lambda r: None if r.url.startswith((voila_url, "data:", "blob:")) else outside.append(r.url))
+    tab.goto_response = tab.goto(voila_url)
+    tab.wait_for_selector(".cw-client-id input", state="visible", timeout=LOAD_MS)
+    tab.outside_requests = outside
+    yield tab
+    ARTIFACTS.mkdir(exist_ok=True)
+    try:
+        tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    finally:
+        context.close()
+
+
+# ---- helpers ------------------------------------------------------------------------------------------------------
+def _first_client_id() -> str:
+    import pandas as pd   # CreditModel would load the model: the bundled table is enough
+
+    ids = pd.read_parquet(REPO / "data" / "application_train.parquet", columns=["SK_ID_CURR"])["SK_ID_CURR"]
+    return str(int(ids.iloc[0]))
+
+
+@pytest.fixture(scope="session")
+def client_id() -> str:
+    return _first_client_id()
+
+
+def text(page: Page, selector: str) -> str:
+    return page.locator(selector).inner_text()
+
+
+def check_page_is_clean(page: Page) -> None:
+    """No traceback or Python error text anywhere (hidden parts included), nothing fetched from outside."""
+    assert page.get_by_text("Traceback").count() == 0
+    assert page.get_by_text("Error:").count() == 0
+    assert "Traceback" not in page.locator("body").inner_text()
+    assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
+    assert page.outside_requests == []
+
+
+def show_client(page: Page, client: str) -> None:
+    page.fill(".cw-client-id input", client)
+    page.keyboard.press("Enter")
+    expect(page.locator(".cw-verdict")).to_have_text(VERDICT_FR)
+
+
+def to_prospect(page: Page) -> None:
+    """Mode toggle, second button (its label follows the language); the form shows and the default is scored."""
+    page.locator(".cw-mode button").nth(1).click()
+    expect(page.locator(".cw-mode button").nth(1)).to_have_class(re.compile(r"\bmod-active\b"))
+    expect(page.locator(".cw-prospect-form")).to_be_visible()
+    expect(page.locator(".cw-verdict")).to_have_text(VERDICT_FR)
+    expect(page.locator(".cw-probability")).to_have_text(PERCENT)
+
+
+def set_field(page: Page, column: str, value: str) -> None:
+    """Type into a prospect field and confirm it (Enter), as the officer does."""
+    box = page.locator(f".cw-field-{column} input")
+    box.fill(value)
+    box.press("Enter")
+
+
+def barrier(page: Page) -> None:
+    """Wait until the kernel has handled everything sent before: switching the language re-renders the verdict,
+    and the kernel handles messages in order. Back to French afterwards."""
+    page.locator(".cw-lang button", has_text="EN").click()
+    expect(page.locator(".cw-verdict")).to_have_text(VERDICT_EN)
+    page.locator(".cw-lang button", has_text="FR").click()
+    expect(page.locator(".cw-verdict")).to_have_text(VERDICT_FR)
+
+
+def form_values(page: Page) -> dict[str, str]:
+    return page.eval_on_selector_all(
+        ".cw-prospect-form [class*='cw-field-']",
+        """boxes => Object.fromEntries(boxes.map(box => [
+               [...box.classList].find(c => c.startsWith('cw-field-')).slice(9),
+               (box.querySelector('input, select, textarea') || {}).value]))""")
+
+
+# ---- the tests ----------------------------------------------------------------------------------------------------
+def test_page_is_offline_titled_and_hides_sources(page):
+    html = page.goto_response.text()
+    assert not re.search(r"""(href|src)\s*=\s*["']?(https?:)?//""", html), "the page links something outside"
+    assert not re.search(r"""@import|url\(\s*["']?(https?:)?//""", html)
+    assert "cdn.jsdelivr.net" not in html and "cdnjs" not in html
+    assert "/voila/templates/credit/" in html, "the repository's `credit` template is not the one served"
+    assert page.title() == "Prêt à dépenser – scoring"
+    assert "CreditApp()" not in page.locator("body").inner_text()   # sources stripped
+    assert page.locator(".jp-InputArea").count() == 0
+    check_page_is_clean(page)
+
+
+def test_client_path_shows_verdict_probability_and_reasons(page, client_id):
+    show_client(page, client_id)
+    expect(page.locator(".cw-probability")).to_have_text(PERCENT)
+    expect(page.locator(".cw-reasons")).not_to_have_text(re.compile(r"^\s*$"))
+    expect(page.locator(".cw-error")).to_have_text(re.compile(r"^\s*$"))
+    check_page_is_clean(page)
+
+
+def test_prospect_path_rescores_when_the_credit_amount_grows(page):
+    to_prospect(page)
+    before = text(page, ".cw-probability")
+    current = re.sub(r"\D", "", page.input_value(".cw-field-AMT_CREDIT input")) or "0"
+    set_field(page, "AMT_CREDIT", str(max(3 * int(current), 1_500_000)))
+    expect(page.locator(".cw-probability")).not_to_have_text(before)
+    expect(page.locator(".cw-probability")).to_have_text(PERCENT)
+    expect(page.locator(".cw-verdict")).to_have_text(VERDICT_FR)
+    expect(page.locator(".cw-error")).to_have_text(re.compile(r"^\s*$"))
+    check_page_is_clean(page)
+
+
+# Heavy loans against modest incomes and weak external scores, as the officer would type them (French decimals).
+STRAINED_PROSPECTS = [
+    {"AMT_INCOME_TOTAL": "90000", "AMT_CREDIT": "600000", "AMT_ANNUITY": "40000", "EXT_SOURCE_2": "0,3",
+     "EXT_SOURCE_3": "0,3"},
+    {"AMT_INCOME_TOTAL": "120000", "AMT_CREDIT": "1000000", "AMT_ANNUITY": "60000", "EXT_SOURCE_2": "0,2",
+     "EXT_SOURCE_3": "0,2"},
+    {"AMT_INCOME_TOTAL": "150000", "AMT_CREDIT": "1500000", "AMT_ANNUITY": "80000", "EXT_SOURCE_2": "0,3",
+     "EXT_SOURCE_3": "0,3"},
+    {"AMT_INCOME_TOTAL": "60000", "AMT_CREDIT": "600000", "AMT_ANNUITY": "40000", "EXT_SOURCE_2": "0,2",
+     "EXT_SOURCE_3": "0,2"},
+]
+
+
+def test_applying_a_suggestion_changes_the_form_and_the_answer(page):
+    to_prospect(page)
+    for prospect in STRAINED_PROSPECTS:
+        for column, value in prospect.items():
+            set_field(page, column, value)
+        barrier(page)
+        if "Défavorable" in text(page, ".cw-verdict") and page.locator(".cw-suggestion").count():
+            break
+    else:
+        pytest.fail("none of STRAINED_PROSPECTS is unfavourable with a suggestion: add one that is")
+    before_form, before_probability = form_values(page), text(page, ".cw-probability")
+    first = page.locator(".cw-suggestion").first
+    expect(first).to_be_visible()
+    first.click()
+    expect(page.locator(".cw-probability")).not_to_have_text(before_probability)
+    after_form = form_values(page)
+    assert {k: v for k, v in after_form.items() if before_form.get(k) != v}, "the suggestion left the form as it was"
+    expect(page.locator(".cw-verdict")).to_have_text(VERDICT_FR)
+    expect(page.locator(".cw-error")).to_have_text(re.compile(r"^\s*$"))
+    check_page_is_clean(page)
+
+
+def test_unknown_client_is_a_message_and_keeps_the_typed_id(page):
+    page.fill(".cw-client-id input", "1")
+    page.keyboard.press("Enter")
+    expect(page.locator(".cw-error")).to_have_text(re.compile(r"\S"))
+    expect(page.locator(".cw-error")).to_contain_text("1")
+    expect(page.locator(".cw-client-id input")).to_have_value("1")
+    check_page_is_clean(page)
+
+
+def test_absurd_amount_is_a_message_and_the_page_recovers(page):
+    to_prospect(page)
+    set_field(page, "AMT_CREDIT", "1e12")
+    expect(page.locator(".cw-error")).to_have_text(re.compile(r"\S"))
+    expect(page.locator(".cw-field-AMT_CREDIT input")).to_have_value("1e12")
+    check_page_is_clean(page)
+    set_field(page, "AMT_CREDIT", "500000")
+    expect(page.locator(".cw-error")).to_have_text(re.compile(r"^\s*$"))
+    expect(page.locator(".cw-verdict")).to_be_visible()
+    expect(page.locator(".cw-verdict")).to_have_text(VERDICT_FR)
+    before = text(page, ".cw-probability")
+    set_field(page, "AMT_CREDIT", "1500000")   # and it still rescores
+    expect(page.locator(".cw-probability")).not_to_have_text(before)
+    check_page_is_clean(page)
+
+
+def test_language_switch_shows_the_verdict_in_english(page, client_id):
+    show_client(page, client_id)
+    page.locator(".cw-lang button", has_text="EN").click()
+    expect(page.locator(".cw-lang button", has_text="EN")).to_have_class(re.compile(r"\bmod-active\b"))
+    expect(page.locator(".cw-verdict")).to_have_text(VERDICT_EN)
+    expect(page.locator(".cw-probability")).to_have_text(PERCENT)
+    check_page_is_clean(page)
+
+
+def test_keyboard_only_from_the_top_of_the_page(page, client_id):
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    in_id_box = "() => !!(document.activeElement && document.activeElement.closest('.cw-client-id'))"
+    for _ in range(30):
+        if page.evaluate(in_id_box):
+            break
+        page.keyboard.press("Tab")
+    assert page.evaluate(in_id_box), "Tab never reaches the client-ID input"
+    assert page.evaluate("document.activeElement.tagName") == "INPUT"
+    page.keyboard.type(client_id)
+    page.keyboard.press("Enter")
+    expect(page.locator(".cw-verdict")).to_have_text(VERDICT_FR)
+    expect(page.locator(".cw-probability")).to_have_text(PERCENT)
+    check_page_is_clean(page)
