@@ -31,7 +31,7 @@ _CSS = """<style>
 .cw-app h2 {margin: 4px 0} .cw-app h3 {margin: 10px 0 4px; font-size: 16px}
 .cw-card {border: 1px solid #c8c8c8; border-radius: 6px; padding: 8px 12px; margin: 4px 0}
 .cw-verdict-box {font-size: 22px; font-weight: bold; padding: 8px 14px; border-radius: 6px; border-left: 10px solid}
-.cw-error .widget-html-content {color: #a40000; font-weight: bold}
+.cw-app .cw-error .widget-html-content {color: #a40000; font-weight: bold}
 .cw-reasons li {margin: 2px 0} .cw-facts td {padding: 1px 10px 1px 0}
 .cw-app .widget-label, .cw-app .widget-html-content {color: #1a1a1a}
 </style>"""
