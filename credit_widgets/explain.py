@@ -106,6 +106,8 @@ def _format(value, style: str, lang: str, column: str | None = None) -> str:
         return i18n.years(value, lang)
     if style == "score":
         return i18n.number(value, lang, 2)
+    if isinstance(value, str):
+        return i18n.level(value, lang)
     if isinstance(value, (int, float, np.floating)):
         size = abs(float(value))
         decimals = 0 if size >= 100 or float(value).is_integer() else (2 if size >= 1 else 3)

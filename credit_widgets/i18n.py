@@ -163,6 +163,33 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
+# French names of the category levels an officer reads (the data keeps Home Credit's English codes).
+LEVELS_FR = {
+    "F": "Femme", "M": "Homme",
+    "Cash loans": "Prêt personnel", "Revolving loans": "Crédit renouvelable",
+    "Secondary / secondary special": "Secondaire", "Higher education": "Supérieur",
+    "Incomplete higher": "Supérieur non terminé", "Lower secondary": "Premier cycle du secondaire",
+    "Academic degree": "Doctorat",
+    "Married": "Marié(e)", "Single / not married": "Célibataire", "Civil marriage": "Union libre / PACS",
+    "Separated": "Séparé(e)", "Widow": "Veuf / veuve",
+    "House / apartment": "Propriétaire (maison / appartement)", "With parents": "Chez ses parents",
+    "Municipal apartment": "Logement social", "Rented apartment": "Locataire",
+    "Office apartment": "Logement de fonction", "Co-op apartment": "Coopérative",
+    "Working": "Salarié(e)", "Commercial associate": "Commercial / associé", "Pensioner": "Retraité(e)",
+    "State servant": "Fonctionnaire", "Unemployed": "Sans emploi", "Student": "Étudiant(e)",
+    "Businessman": "Chef d'entreprise", "Maternity leave": "Congé maternité",
+    "Unaccompanied": "Seul(e)", "Family": "Famille", "Spouse, partner": "Conjoint(e)", "Children": "Enfants",
+    "Group of people": "Groupe", "Other_A": "Autre", "Other_B": "Autre",
+    "Y": "Oui", "N": "Non",
+}
+LEVELS_EN = {"F": "Woman", "M": "Man", "Y": "Yes", "N": "No"}
+
+
+def level(value: str, lang: str) -> str:
+    """A category level as the officer reads it; levels without a translation are shown as the data has them."""
+    return (LEVELS_FR if check_lang(lang) == "fr" else LEVELS_EN).get(value, value)
+
+
 def check_lang(lang: str) -> str:
     if lang not in LANGUAGES:
         raise ValueError(f"language must be one of {LANGUAGES}, not {lang!r}")

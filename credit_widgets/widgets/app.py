@@ -42,7 +42,7 @@ def _shown(column: str, raw, lang: str) -> str:
     if raw is None:
         return i18n.t("missing_value", lang)
     if field is None or isinstance(raw, str):
-        return html.escape(str(raw))
+        return html.escape(i18n.level(str(raw), lang))
     value = field.to_display(raw)
     if field.kind == "amount":
         return i18n.amount(value, lang)

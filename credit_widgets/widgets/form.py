@@ -133,9 +133,9 @@ class ProspectForm(w.VBox):
             widget.tooltip = (f"{i18n.number(field.min, lang, 2 if field.kind == 'score' else 0)} – "
                               f"{i18n.number(field.max, lang, 2 if field.kind == 'score' else 0)}"
                               if field.min is not None else None)
-            if field.kind == "flag":
+            if field.kind in ("flag", "choice"):
                 value = widget.value
-                widget.options = [("—", ""), (i18n.t("ui:yes", lang), "Y"), (i18n.t("ui:no", lang), "N")]
+                widget.options = [("—", "")] + [(i18n.level(c, lang), c) for c in field.choices]
                 widget.value = value
 
     def _changed(self, change) -> None:
