@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 APP_PORT ?= 8866
 
-.PHONY: app test setup setup-test clean
+.PHONY: app test setup setup-test browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,10 +26,20 @@ setup-test: $(VENV)/.test-installed
 app: setup
 	@# the client base is summarised once per (model, data) and cached beside the model: do it before serving
 	$(BIN)/python -c "from credit_widgets import CreditModel; CreditModel.load()"
-	$(BIN)/voila app.ipynb --port=$(APP_PORT) --Voila.ip=127.0.0.1
+	JUPYTER_PATH="$(CURDIR)/share/jupyter" $(BIN)/voila app.ipynb --port=$(APP_PORT) --Voila.ip=127.0.0.1
 
-test: setup-test
+test: setup-test browser
 	MLFLOW_DISABLE_TELEMETRY=true $(BIN)/python -m pytest
+
+# The browser tests drive Debian's Chromium (never `playwright install`: it downloads its own browser).
+CHROMIUM := /usr/bin/chromium
+
+browser: $(CHROMIUM)
+
+$(CHROMIUM):
+	@if [ "$$(id -u)" -eq 0 ]; then sudo=; elif command -v sudo >/dev/null 2>&1; then sudo=sudo; \
+	else echo "$(CHROMIUM) is missing: install Debian's chromium as root (apt-get install chromium)" >&2; exit 1; fi; \
+	$$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import select
 import signal
 import socket
 import subprocess
@@ -17,6 +18,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -26,7 +28,9 @@ if not (REPO / "credit_widgets" / "widgets" / "__init__.py").exists():
     pytest.skip("the loan officer's page (credit_widgets/widgets/) has not landed yet: app.ipynb is a placeholder",
                 allow_module_level=True)
 
-from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402  (after the skip: a test dependency)
+# after the skip: a test dependency, not needed until the page exists
+from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -66,7 +70,7 @@ def _kernel_pids(server_pid: int) -> list[int]:
 
 
 @pytest.fixture(scope="session")
-def voila_url(tmp_path_factory):
+def voila(tmp_path_factory):
     """A real Voilà server on a free loopback port, configured as `make app` configures it; stopped afterwards."""
     scratch = tmp_path_factory.mktemp("voila")
     env = dict(os.environ,
@@ -74,6 +78,7 @@ def voila_url(tmp_path_factory):
                JUPYTER_RUNTIME_DIR=str(scratch / "runtime"),
                IPYTHONDIR=str(scratch / "ipython"),
                MPLCONFIGDIR=str(scratch / "mpl"),
+               CREDIT_AUDIT_LOG=str(scratch / "audit.sqlite"),   # test decisions stay out of the real audit log
                MLFLOW_DISABLE_TELEMETRY="true")
     port = _free_port()
     log_path = scratch / "voila.log"
@@ -98,7 +103,7 @@ def voila_url(tmp_path_factory):
             if time.monotonic() > deadline:
                 pytest.fail(f"voila did not answer on {url}:\n{log_path.read_text()[-3000:]}")
             time.sleep(0.2)   # polling the server's start-up, not waiting in a test
-        yield url
+        yield SimpleNamespace(url=url, pid=server.pid, log=log_path)
     finally:
         kernels = _kernel_pids(server.pid)
         try:
@@ -126,23 +131,57 @@ def browser():
         chromium.close()
 
 
+WIDTH, HEIGHT = 1320, 900
+
+
+CHARTS_DRAWN = """() => [...document.querySelectorAll('.bqplot.figure')]
+    .filter(figure => figure.offsetParent !== null)
+    .every(figure => { const area = figure.querySelector('rect.plotarea_background');
+                       return area !== null && area.getBBox().width > 0; })"""
+
+
+def full_page_screenshot(page: Page, path: Path) -> None:
+    """Voilà's lab layout scrolls inside #rendered_cells, not the document: grow the viewport to its content first."""
+    height = page.evaluate("""() => {
+        const cells = document.getElementById('rendered_cells');
+        return cells ? cells.getBoundingClientRect().top + cells.scrollHeight : document.documentElement.scrollHeight;
+    }""")
+    page.set_viewport_size({"width": WIDTH, "height": max(HEIGHT, min(int(height) + 16, 12_000))})
+    try:   # bqplot draws a moment after the verdict's text: let the shown charts get their plot area first
+        page.wait_for_function(CHARTS_DRAWN, timeout=STEP_MS / 4)
+    except PlaywrightTimeout:
+        pass   # an artefact, not a check: take the picture as it is
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    path.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+
+
 @pytest.fixture()
-def page(browser, voila_url, request):
+def page(browser, voila, request):
     """The page freshly opened (its own kernel), ready when the client-ID input shows; screenshot on the way out."""
-    context = browser.new_context(viewport={"width": 1320, "height": 900}, locale="fr-FR")
+    context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="fr-FR")
     tab = context.new_page()
     tab.set_default_timeout(STEP_MS)
     outside = []
-    tab.on("request", lambda r: None if r.url.startswith((voila_url, "data:", "blob:")) else outside.append(r.url))
-    tab.goto_response = tab.goto(voila_url)
-    tab.wait_for_selector(".cw-client-id input", state="visible", timeout=LOAD_MS)
+    tab.on("request", lambda r: None if r.url.startswith((voila.url, "data:", "blob:", "about:")) else
+           outside.append(r.url))
+    try:
+        tab.goto_response = tab.goto(voila.url)
+        tab.wait_for_selector(".cw-client-id input", state="visible", timeout=LOAD_MS)
+    except Exception:   # the page never became usable: keep a picture of what it showed instead
+        full_page_screenshot(tab, ARTIFACTS / f"{request.node.name}.png")
+        context.close()
+        raise
     tab.outside_requests = outside
     yield tab
-    ARTIFACTS.mkdir(exist_ok=True)
     try:
-        tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+        if tab.url.startswith(voila.url):   # a test that left the page took its own
+            full_page_screenshot(tab, ARTIFACTS / f"{request.node.name}.png")
     finally:
-        context.close()
+        try:
+            tab.goto("about:blank")   # as closing the tab: the page asks Voilà to shut its kernel down
+        finally:
+            context.close()
 
 
 # ---- helpers ------------------------------------------------------------------------------------------------------
@@ -326,3 +365,24 @@ def test_keyboard_only_from_the_top_of_the_page(page, client_id):
     expect(page.locator(".cw-verdict")).to_have_text(VERDICT_FR)
     expect(page.locator(".cw-probability")).to_have_text(PERCENT)
     check_page_is_clean(page)
+
+
+def _kernel_pid(server_pid: int, kernel_id: str) -> int:
+    for pid in _kernel_pids(server_pid):
+        if f"kernel-{kernel_id}.json".encode() in Path(f"/proc/{pid}/cmdline").read_bytes():
+            return pid
+    raise AssertionError(f"no process for kernel {kernel_id}")
+
+
+def test_closing_the_page_shuts_its_kernel_down(page, voila):
+    """Otherwise every visit leaves a kernel holding the model behind (see the template's `_xsrf` cookie)."""
+    kernel_id = page.evaluate("JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
+    pid = _kernel_pid(voila.pid, kernel_id)
+    full_page_screenshot(page, ARTIFACTS / "test_closing_the_page_shuts_its_kernel_down.png")
+    exited = os.pidfd_open(pid)
+    try:
+        page.goto("about:blank")
+        ready, _, _ = select.select([exited], [], [], STEP_MS / 1000)   # wakes when the kernel process ends
+        assert ready, f"kernel {kernel_id} still runs after its page closed:\n{voila.log.read_text()[-2000:]}"
+    finally:
+        os.close(exited)
