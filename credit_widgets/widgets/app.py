@@ -254,6 +254,8 @@ class CreditApp(w.VBox):
                 raise InputError("SK_ID_CURR", "unknown_client", value=client)
             return
         self._client_hint.value = ""
+        if submitted and self.decision is not None and self.decision.client_id == client:
+            return   # already answered as it was typed: Enter would only score and log it twice
         self._render(self.model.score_client(client))
 
     def _on_form(self) -> None:
