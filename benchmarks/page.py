@@ -131,7 +131,9 @@ def wait_quiet_kernel(server_pid: int, exclude: set[int], quiet_s: float = 1.5, 
 
 
 @contextmanager
-def voila_server(scratch: Path, preheat: bool):
+def voila_server(scratch: Path, preheat: bool = False):
+    """Voilà as `make app` starts it, on a free loopback port, with a throw-away audit log; stopped on exit by its
+    own process group (the browser tests use it too)."""
     env = dict(os.environ,
                JUPYTER_PATH=str(REPO / "share" / "jupyter"),
                JUPYTER_RUNTIME_DIR=str(scratch / "runtime"),
@@ -163,7 +165,7 @@ def voila_server(scratch: Path, preheat: bool):
             if time.monotonic() > deadline:
                 raise RuntimeError(f"voila did not answer:\n{log_path.read_text()[-3000:]}")
             time.sleep(0.2)
-        yield {"url": url, "pid": server.pid}
+        yield {"url": url, "pid": server.pid, "log": log_path}
     finally:
         kernels = kernel_pids(server.pid)
         try:

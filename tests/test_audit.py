@@ -3,7 +3,6 @@ import datetime as dt
 import errno
 import json
 import multiprocessing
-import os
 import pickle
 import sqlite3
 import threading

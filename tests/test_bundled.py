@@ -3,10 +3,8 @@ import json
 import subprocess
 import sys
 
-import pytest
 from sklearn.metrics import roc_auc_score
 
-from conftest import REPO
 from credit_widgets.data import default_data_dir, load_tables
 from credit_widgets.model import ScoringModel, default_model_dir
 from credit_widgets.score import score_folder

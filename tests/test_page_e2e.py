@@ -11,12 +11,6 @@ from __future__ import annotations
 import os
 import re
 import select
-import signal
-import socket
-import subprocess
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -32,11 +26,9 @@ if not (REPO / "credit_widgets" / "widgets" / "__init__.py").exists():
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+from benchmarks.page import CHROMIUM, CHROMIUM_ARGS, LOAD_MS, kernel_pids, voila_server  # noqa: E402
+
 ARTIFACTS = REPO / "test-artifacts"
-LOAD_MS = 180_000      # a fresh kernel loads the model before the first widget shows: only a guard against a hang
 STEP_MS = 60_000       # one rescoring round trip: only a guard against a hang
 expect.set_options(timeout=STEP_MS)
 
@@ -46,79 +38,12 @@ PERCENT = re.compile(r"\d+([,.]\d+)?\s*%")
 
 
 # ---- the server and the browser -----------------------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _kernel_pids(server_pid: int) -> list[int]:
-    """The server's child kernels (`ipykernel_launcher`): they run in sessions of their own."""
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            cmdline = (entry / "cmdline").read_bytes()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        if ppid == server_pid and b"ipykernel_launcher" in cmdline:
-            pids.append(int(entry.name))
-    return pids
-
-
 @pytest.fixture(scope="session")
 def voila(tmp_path_factory):
-    """A real Voilà server on a free loopback port, configured as `make app` configures it; stopped afterwards."""
-    scratch = tmp_path_factory.mktemp("voila")
-    env = dict(os.environ,
-               JUPYTER_PATH=str(REPO / "share" / "jupyter"),
-               JUPYTER_RUNTIME_DIR=str(scratch / "runtime"),
-               IPYTHONDIR=str(scratch / "ipython"),
-               MPLCONFIGDIR=str(scratch / "mpl"),
-               CREDIT_AUDIT_LOG=str(scratch / "audit.sqlite"),   # test decisions stay out of the real audit log
-               MLFLOW_DISABLE_TELEMETRY="true")
-    port = _free_port()
-    log_path = scratch / "voila.log"
-    with open(log_path, "wb") as log:
-        server = subprocess.Popen(
-            [str(REPO / ".venv" / "bin" / "voila"), "app.ipynb", "--no-browser", f"--port={port}",
-             "--Voila.ip=127.0.0.1"],
-            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        # a static file, not the page: fetching the page would start (and leave) a kernel
-        deadline = time.monotonic() + LOAD_MS / 1000
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f"voila exited with {server.returncode}:\n{log_path.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(url + "voila/static/voila.js", timeout=5) as answer:
-                    if answer.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"voila did not answer on {url}:\n{log_path.read_text()[-3000:]}")
-            time.sleep(0.2)   # polling the server's start-up, not waiting in a test
-        yield SimpleNamespace(url=url, pid=server.pid, log=log_path)
-    finally:
-        kernels = _kernel_pids(server.pid)
-        try:
-            os.killpg(server.pid, signal.SIGTERM)   # its own process group (start_new_session)
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-        except ProcessLookupError:
-            pass
-        for pid in kernels:   # Voilà shuts its kernels down on SIGTERM; these are only the ones it left behind
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+    """A real Voilà server on a free loopback port, configured as `make app` configures it; stopped afterwards.
+    Test decisions go to a throw-away audit log, not the repository's."""
+    with voila_server(tmp_path_factory.mktemp("voila")) as server:
+        yield SimpleNamespace(**server)
 
 
 @pytest.fixture(scope="session")
@@ -368,7 +293,7 @@ def test_keyboard_only_from_the_top_of_the_page(page, client_id):
 
 
 def _kernel_pid(server_pid: int, kernel_id: str) -> int:
-    for pid in _kernel_pids(server_pid):
+    for pid in kernel_pids(server_pid):
         if f"kernel-{kernel_id}.json".encode() in Path(f"/proc/{pid}/cmdline").read_bytes():
             return pid
     raise AssertionError(f"no process for kernel {kernel_id}")
