@@ -27,7 +27,6 @@ from sklearn.model_selection import RepeatedStratifiedKFold, train_test_split
 
 from credit_widgets import synth
 from credit_widgets.data import load_tables
-from credit_widgets.features import FeatureBuilder
 from credit_widgets.schema import TABLES
 from credit_widgets.train import fit
 
