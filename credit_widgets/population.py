@@ -200,11 +200,12 @@ class Population:
     def cached(cls, scoring, data_dir: Path, grouping: Grouping, model_dir: Path) -> "Population":
         key = hashlib.sha256(f"{CACHE_VERSION}:{scoring.meta['artifact_hash']}:{data_fingerprint(data_dir)}:"
                              f"{Path(data_dir).resolve()}".encode()).hexdigest()[:16]
-        for root in (Path(model_dir) / "cache", Path.home() / ".cache" / "credit_widgets"):
+        roots = (Path(model_dir) / "cache", Path.home() / ".cache" / "credit_widgets")
+        for root in roots:
             if (root / key / "arrays.npz").exists():
                 return cls.load(root / key)
         population = cls.build(scoring, data_dir, grouping)
-        for root in (Path(model_dir) / "cache", Path.home() / ".cache" / "credit_widgets"):
+        for root in roots:
             try:
                 population.save(root / key)
                 break
