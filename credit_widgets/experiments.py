@@ -1,0 +1,227 @@
+"""The data scientist's experiments, as functions `explore.ipynb` calls: sampling, data facts, AUC by feature family,
+models compared as MLflow runs (dummy, logistic regression, XGBoost, a small random search), and a CreditModel
+over a fitted result for explanations and fairness checks. No widget import; matplotlib stays in the notebook.
+"""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .data import NO_DATE, find_table
+from .features import RATIO_SOURCES, FeatureBuilder, history_features
+from .train import Costs, TrainResult, best_threshold, fit
+
+# bureau_balance only means something with bureau: they form one family
+FAMILIES = {"bureau": ("bureau", "bureau_balance"), "previous_application": ("previous_application",),
+            "POS_CASH_balance": ("POS_CASH_balance",), "installments_payments": ("installments_payments",),
+            "credit_card_balance": ("credit_card_balance",)}
+
+
+def sample_tables(tables: dict[str, pd.DataFrame], size: int | None, seed: int = 0) -> dict[str, pd.DataFrame]:
+    """`size` training clients drawn at random (stratified on TARGET) with their history rows only; the
+    application_test table is left out. All of them when `size` is None or larger than the table."""
+    app = tables["application_train"]
+    if size is not None and size < len(app):
+        from sklearn.model_selection import train_test_split
+
+        app, _ = train_test_split(app, train_size=size, stratify=app["TARGET"], random_state=seed)
+        app = app.sort_values("SK_ID_CURR").reset_index(drop=True)
+    ids = set(app["SK_ID_CURR"].tolist())
+    out = {"application_train": app}
+    for name, frame in tables.items():
+        if name in ("application_train", "application_test"):
+            continue
+        if "SK_ID_CURR" in frame.columns:
+            out[name] = frame[frame["SK_ID_CURR"].isin(ids)].reset_index(drop=True)
+        elif name == "bureau_balance" and "bureau" in out:
+            out[name] = frame[frame["SK_ID_BUREAU"].isin(out["bureau"]["SK_ID_BUREAU"])].reset_index(drop=True)
+    return out
+
+
+def missingness(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Per table: rows, columns, share of empty cells, the emptiest column and its share."""
+    rows = []
+    for name, frame in tables.items():
+        share = frame.isna().mean()
+        rows.append({"table": name, "rows": len(frame), "columns": frame.shape[1],
+                     "missing_cells": float(share.mean()) if len(share) else 0.0,
+                     "columns_with_missing": int((share > 0).sum()),
+                     "emptiest_column": share.idxmax() if len(share) else None,
+                     "emptiest_share": float(share.max()) if len(share) else 0.0})
+    return pd.DataFrame(rows)
+
+
+def raw_column(folder, table: str, column: str) -> pd.Series:
+    """One column as the file holds it, before the loader's normalisation (365243 is still 365243)."""
+    path = find_table(Path(folder), table)
+    if path is None:
+        raise FileNotFoundError(f"no {table} table in {folder}")
+    if path.name.lower().endswith(".parquet"):
+        return pd.read_parquet(path, columns=[column])[column]
+    return pd.read_csv(path, usecols=[column])[column]
+
+
+def anomaly_count(folder, table: str = "application_train", column: str = "DAYS_EMPLOYED") -> int:
+    """How many rows hold Home Credit's 'no date' code 365243 in the raw file."""
+    return int((pd.to_numeric(raw_column(folder, table, column), errors="coerce") == NO_DATE).sum())
+
+
+# ---- AUC by feature family ----------------------------------------------------------------------------------------
+
+def _cv_raw_application(tables, folds: int, seed: int, params: dict | None) -> float:
+    """Cross-validated AUC of XGBoost on the application columns alone (no ratios, no history)."""
+    import xgboost as xgb
+    from sklearn.metrics import roc_auc_score
+    from sklearn.model_selection import StratifiedKFold
+
+    from .train import DEFAULT_PARAMS, TRAIN_THREADS
+
+    app = tables["application_train"].reset_index(drop=True)
+    y = app["TARGET"].to_numpy(float)
+    params = {**DEFAULT_PARAMS, **(params or {}), "nthread": TRAIN_THREADS, "seed": seed}
+    oof = np.zeros(len(y))
+    for tr, va in StratifiedKFold(folds, shuffle=True, random_state=seed).split(np.zeros(len(y)), y):
+        builder = FeatureBuilder().fit({"application_train": app.iloc[tr]}, y[tr])
+        columns = [c for c in builder.feature_names_ if c not in RATIO_SOURCES]
+
+        def matrix(rows):
+            return builder.encode_application(app.iloc[rows])[columns].to_numpy(np.float32)
+        dtrain = xgb.DMatrix(matrix(tr), y[tr], nthread=TRAIN_THREADS)
+        dvalid = xgb.DMatrix(matrix(va), y[va], nthread=TRAIN_THREADS)
+        booster = xgb.train(params, dtrain, 3000, evals=[(dvalid, "valid")], early_stopping_rounds=100,
+                            verbose_eval=False)
+        oof[va] = booster.predict(dvalid, iteration_range=(0, booster.best_iteration + 1))
+    return float(roc_auc_score(y, oof))
+
+
+def family_auc(tables: dict[str, pd.DataFrame], folds: int = 3, seed: int = 0) -> pd.DataFrame:
+    """Cross-validated AUC for: application columns only, + ratios, + each history family alone, + everything."""
+    rows = [{"features": "application only", "cv_auc": _cv_raw_application(tables, folds, seed, None)}]
+    result = fit(tables, folds=folds, seed=seed, history_tables=(), quiet=True)
+    base = result.metrics["cv_auc"]
+    rows.append({"features": "+ ratios", "cv_auc": base, "n_features": len(result.builder.feature_names_)})
+    for family, members in FAMILIES.items():
+        if not any(m in tables for m in members):
+            continue
+        result = fit(tables, folds=folds, seed=seed, history_tables=members, quiet=True)
+        rows.append({"features": f"+ ratios + {family}", "cv_auc": result.metrics["cv_auc"],
+                     "n_features": len(result.builder.feature_names_)})
+    result = fit(tables, folds=folds, seed=seed, quiet=True)
+    rows.append({"features": "everything", "cv_auc": result.metrics["cv_auc"],
+                 "n_features": len(result.builder.feature_names_)})
+    table = pd.DataFrame(rows)
+    table["gain_over_ratios"] = table["cv_auc"] - base
+    return table
+
+
+# ---- models compared as MLflow runs -------------------------------------------------------------------------------
+
+def _scores(y: np.ndarray, p: np.ndarray, costs: Costs) -> dict:
+    from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
+
+    threshold, cost = best_threshold(y, p, costs)
+    return {"cv_auc": float(roc_auc_score(y, p)), "cv_brier": float(brier_score_loss(y, p)),
+            "cv_logloss": float(log_loss(y, np.clip(p, 1e-6, 1 - 1e-6))), "threshold": threshold,
+            "cost_per_application": cost, "approval_rate": float(np.mean(p < threshold))}
+
+
+def _oof_sklearn(estimator, x: np.ndarray, y: np.ndarray, folds: int, seed: int) -> np.ndarray:
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    splitter = StratifiedKFold(folds, shuffle=True, random_state=seed)
+    return cross_val_predict(estimator, x, y, cv=splitter, method="predict_proba")[:, 1]
+
+
+def compare_models(tables: dict[str, pd.DataFrame], *, tracking_uri: str | None = None,
+                   experiment: str = "credit-widgets-explore", trials: int = 4, folds: int = 3, seed: int = 0,
+                   costs: Costs | None = None) -> tuple[pd.DataFrame, dict]:
+    """Dummy, logistic regression (numeric features, median imputation, scaling), XGBoost (`train.fit`) and a tuned
+    XGBoost (random search over depth, learning rate and min_child_weight, one child run per trial), each an MLflow
+    run with the same out-of-fold metrics. Returns (metrics side by side, {name: TrainResult or OOF array})."""
+    import mlflow
+    from sklearn.dummy import DummyClassifier
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    costs = costs or Costs()
+    if tracking_uri:
+        mlflow.set_tracking_uri(tracking_uri)
+    mlflow.set_experiment(experiment)
+    app = tables["application_train"].reset_index(drop=True)
+    y = app["TARGET"].to_numpy(float)
+    clients = len(y)
+    builder = FeatureBuilder().fit(tables, y)  # category order from the targets: only for the linear baseline
+    history = history_features(tables, tuple(builder.history_tables_))
+    x = builder.transform({"application_train": app}, history=history).to_numpy(np.float64)
+    x = x[:, ~np.all(np.isnan(x), axis=0)]
+    rows, outputs = [], {}
+
+    def log(name: str, p: np.ndarray, params: dict, nested: bool = False) -> dict:
+        metrics = _scores(y, p, costs)
+        with mlflow.start_run(run_name=name, nested=nested):
+            mlflow.log_params({**params, "clients": clients, "folds": folds})
+            mlflow.log_metrics(metrics)
+        return metrics
+
+    p = _oof_sklearn(DummyClassifier(strategy="prior"), x, y, folds, seed)
+    rows.append({"model": "dummy (prior)", **log("dummy", p, {"model": "dummy"})})
+    outputs["dummy (prior)"] = p
+    logistic = make_pipeline(SimpleImputer(strategy="median"), StandardScaler(),
+                             LogisticRegression(C=0.1, max_iter=2000))
+    p = _oof_sklearn(logistic, x, y, folds, seed)
+    rows.append({"model": "logistic regression", **log("logistic", p, {"model": "logistic", "C": 0.1})})
+    outputs["logistic regression"] = p
+
+    result = fit(tables, folds=folds, seed=seed, costs=costs, quiet=True)
+    rows.append({"model": "xgboost", **log("xgboost", result.oof, {"model": "xgboost",
+                                                                  "n_rounds": result.n_rounds})})
+    outputs["xgboost"] = result
+
+    rng = np.random.default_rng(seed)
+    best = None
+    with mlflow.start_run(run_name="xgboost-tuned"):
+        for trial in range(trials):
+            params = {"max_depth": int(rng.choice([3, 4, 5, 6])), "eta": float(rng.choice([0.03, 0.05, 0.1])),
+                      "min_child_weight": float(rng.choice([1, 5, 10, 30]))}
+            tried = fit(tables, folds=folds, seed=seed, costs=costs, params=params, quiet=True)
+            log(f"trial-{trial}", tried.oof, {"model": "xgboost", **params, "n_rounds": tried.n_rounds},
+                nested=True)
+            if best is None or tried.metrics["cv_auc"] > best[1].metrics["cv_auc"]:
+                best = (params, tried)
+        if best is not None:
+            params, tried = best
+            metrics = _scores(y, tried.oof, costs)
+            mlflow.log_params({f"best_{k}": v for k, v in params.items()})
+            mlflow.log_metrics(metrics)
+            rows.append({"model": "xgboost tuned", **metrics, "params": params})
+            outputs["xgboost tuned"] = tried
+    return pd.DataFrame(rows).set_index("model"), outputs
+
+
+def credit_model_from(result: TrainResult, data_dir, folder=None):
+    """A CreditModel over a fitted (not registered) result and the clients of `data_dir`, written to `folder`
+    (a fresh temporary folder by default), for explanations and fairness checks of a candidate model."""
+    from .model import CreditModel
+    from .train import write_artifacts
+
+    folder = Path(folder) if folder else Path(tempfile.mkdtemp(prefix="cw-candidate-"))
+    write_artifacts(result, folder)
+    return CreditModel.load(folder, data_dir)
+
+
+def shap_values(model, rows: np.ndarray | None = None, sample: int = 2000, seed: int = 0) -> pd.DataFrame:
+    """Exact TreeSHAP contributions (log-odds) per model feature for a sample of the client base."""
+    import xgboost as xgb
+
+    features = model.population.features
+    if rows is None:
+        rows = np.random.default_rng(seed).choice(len(features), min(sample, len(features)), replace=False)
+    names = model.scoring.feature_names
+    contributions = model.scoring.booster.predict(xgb.DMatrix(features[rows], feature_names=names),
+                                                  pred_contribs=True)
+    return pd.DataFrame(contributions[:, :-1], columns=names, index=rows)

@@ -1,0 +1,38 @@
+"""The notebook's helpers: sampling, data facts, candidate model (the notebook test runs the rest end to end)."""
+import numpy as np
+import pandas as pd
+
+from credit_widgets import experiments, load_tables
+from credit_widgets.synth import ANOMALY_DAYS
+
+
+def test_sample_keeps_the_default_rate_and_only_the_sampled_clients_history(synth_dir):
+    tables = load_tables(synth_dir)
+    sample = experiments.sample_tables(tables, 500, seed=1)
+    app = sample["application_train"]
+    assert len(app) == 500 and "application_test" not in sample
+    assert abs(app["TARGET"].mean() - tables["application_train"]["TARGET"].mean()) < 0.01
+    ids = set(app["SK_ID_CURR"])
+    for name in ("bureau", "previous_application", "installments_payments"):
+        assert set(sample[name]["SK_ID_CURR"]) <= ids and len(sample[name]) > 0
+    assert set(sample["bureau_balance"]["SK_ID_BUREAU"]) <= set(sample["bureau"]["SK_ID_BUREAU"])
+    everything = experiments.sample_tables(tables, None)
+    assert len(everything["application_train"]) == len(tables["application_train"])
+
+
+def test_anomaly_is_counted_in_the_raw_file_and_missingness_per_table(synth_dir):
+    raw = experiments.raw_column(synth_dir, "application_train", "DAYS_EMPLOYED")
+    count = experiments.anomaly_count(synth_dir)
+    assert count == int((raw == ANOMALY_DAYS).sum()) and count > 0
+    tables = load_tables(synth_dir)
+    assert tables["application_train"]["DAYS_EMPLOYED"].isna().sum() >= count  # the loader made them missing
+    table = experiments.missingness(tables)
+    assert list(table["table"]) == list(tables)
+    assert ((table["missing_cells"] >= 0) & (table["missing_cells"] <= 1)).all()
+
+
+def test_shap_values_of_a_candidate_add_up(credit_model):
+    shap = experiments.shap_values(credit_model, sample=50)
+    assert shap.shape == (50, len(credit_model.scoring.feature_names))
+    assert np.isfinite(shap.to_numpy()).all()
+    assert isinstance(shap, pd.DataFrame)

@@ -1,0 +1,120 @@
+"""Fairness checks: group metrics against a hand count, age bands, counterfactual flips of gender and age."""
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from credit_widgets import fairness
+
+
+def test_group_metrics_match_a_hand_count():
+    # group a: 4 clients; refused = p >= 0.5
+    #   y=0 p=.1 accepted | y=0 p=.7 refused (false refusal) | y=1 p=.2 accepted (missed) | y=1 p=.9 refused
+    # group b: 3 clients: y=0 p=.1 accepted | y=0 p=.2 accepted | y=1 p=.3 accepted (missed)
+    y = [0, 0, 1, 1, 0, 0, 1]
+    p = [.1, .7, .2, .9, .1, .2, .3]
+    groups = pd.Series(["a", "a", "a", "a", "b", "b", "b"], name="g")
+    table = fairness.group_metrics(y, p, 0.5, groups)
+    assert list(table.index) == ["a", "b", fairness.GAP_ROW]
+    a, b, gap = table.loc["a"], table.loc["b"], table.loc[fairness.GAP_ROW]
+    assert (a["count"], b["count"]) == (4, 3)
+    assert a["approval_rate"] == pytest.approx(2 / 4) and b["approval_rate"] == pytest.approx(1.0)
+    assert a["false_refusal_rate"] == pytest.approx(1 / 2) and b["false_refusal_rate"] == pytest.approx(0.0)
+    assert a["missed_default_rate"] == pytest.approx(1 / 2) and b["missed_default_rate"] == pytest.approx(1.0)
+    assert a["default_rate"] == pytest.approx(2 / 4) and b["default_rate"] == pytest.approx(1 / 3)
+    assert gap["approval_rate"] == pytest.approx(0.5)
+    assert gap["false_refusal_rate"] == pytest.approx(0.5)
+    assert gap["missed_default_rate"] == pytest.approx(0.5)
+    words = fairness.gaps_in_words(table)
+    assert len(words) == 3
+    assert words[0] == "Approval rate: largest gap 50.0 points, between b (100.0%) and a (50.0%)."
+    assert "b" in words[2] and "a" in words[2]
+    assert all(s for s in fairness.gaps_in_words(table, "fr"))
+
+
+def test_group_without_defaults_has_no_missed_default_rate():
+    table = fairness.group_metrics([0, 1, 0, 0], [.1, .2, .9, .1], 0.5, pd.Series(["a", "a", "b", "b"]))
+    assert np.isnan(table.loc["b", "missed_default_rate"])
+    assert table.loc[fairness.GAP_ROW, "missed_default_rate"] != table.loc[fairness.GAP_ROW, "missed_default_rate"]
+    assert "not measurable" in fairness.gaps_in_words(table)[2]
+
+
+def test_missing_group_labels_form_their_own_group():
+    table = fairness.group_metrics([0, 1, 0], [.1, .9, .1], 0.5, pd.Series(["a", None, "a"]))
+    assert set(table.index) == {"a", "unknown", fairness.GAP_ROW}
+
+
+def test_age_band_edges():
+    years = np.array([18, 29.99, 30, 39.99, 40, 49.99, 50, 59.99, 60, 80])
+    days = pd.Series(-np.floor(years * fairness.DAYS_PER_YEAR))
+    days.iloc[2], days.iloc[4], days.iloc[6], days.iloc[8] = (-np.ceil(y * fairness.DAYS_PER_YEAR)
+                                                              for y in (30, 40, 50, 60))
+    bands = fairness.age_band(days)
+    assert list(bands.astype(str)) == ["<30", "<30", "30-39", "30-39", "40-49", "40-49", "50-59", "50-59",
+                                       "60+", "60+"]
+    assert bands.cat.ordered and list(bands.cat.categories) == list(fairness.AGE_BANDS)
+    assert fairness.age_band(pd.Series([np.nan])).isna().all()
+    # each band's middle falls in that band
+    middles = [-round(fairness.AGE_BAND_MIDDLE[b] * fairness.DAYS_PER_YEAR) for b in fairness.AGE_BANDS]
+    assert list(fairness.age_band(middles).astype(str)) == list(fairness.AGE_BANDS)
+
+
+def test_age_band_order_is_kept_in_the_table():
+    days = pd.Series([-70 * 365.25, -20 * 365.25, -45 * 365.25])
+    table = fairness.group_metrics([0, 0, 1], [.1, .2, .3], 0.5, fairness.age_band(days))
+    assert list(table.index) == ["<30", "40-49", "60+", fairness.GAP_ROW]
+
+
+def _fake(credit_model, probability_of):
+    """The trained model's feature pipeline and client base, with a scoring rule of our own."""
+    builder = credit_model.scoring.builder
+    scoring = SimpleNamespace(builder=builder, threshold=0.5,
+                              predict_proba=lambda f: probability_of(np.asarray(f, dtype=float), builder))
+    return SimpleNamespace(scoring=scoring, population=credit_model.population)
+
+
+def _gender_rule(features, builder):
+    male = builder.categories_["CODE_GENDER"].index("M")
+    return np.where(features[:, builder.feature_names_.index("CODE_GENDER")] == male, 0.8, 0.2)
+
+
+def _ext_rule(features, builder):
+    ext = features[:, builder.feature_names_.index("EXT_SOURCE_MEAN")]
+    return np.where(np.isnan(ext), 0.3, 1 - ext)
+
+
+def test_a_model_that_uses_gender_flips_and_one_that_ignores_it_does_not(credit_model):
+    apps = credit_model.population.applications
+    apps = apps[apps["CODE_GENDER"].isin(["F", "M"])].iloc[:300]
+    biased = fairness.counterfactual_flips(_fake(credit_model, _gender_rule), apps, "CODE_GENDER", ["F", "M"])
+    assert biased["applicants"] == 300 and biased["variants"] == 300
+    assert biased["flip_rate"] == pytest.approx(1.0)
+    assert biased["mean_abs_change"] == pytest.approx(0.6)
+    assert set(biased["by_change"].index) == {("F", "M"), ("M", "F")}
+    blind = fairness.counterfactual_flips(_fake(credit_model, _ext_rule), apps, "CODE_GENDER", ["F", "M"])
+    assert blind["flip_rate"] == 0.0 and blind["mean_abs_change"] == 0.0
+    # the same blind model reacts to nothing in age either; the biased one ignores age
+    assert fairness.counterfactual_flips(_fake(credit_model, _ext_rule), apps, "DAYS_BIRTH")["flip_rate"] == 0.0
+    assert fairness.counterfactual_flips(_fake(credit_model, _gender_rule), apps, "DAYS_BIRTH")["flip_rate"] == 0.0
+
+
+def test_counterfactuals_keep_each_clients_history(credit_model):
+    """Unchanged rows score exactly as the client base scored them (history aggregates included)."""
+    population = credit_model.population
+    apps = population.applications.iloc[:500]
+    history = fairness._history(credit_model, apps["SK_ID_CURR"].to_numpy())
+    features = credit_model.scoring.builder.transform({"application_test": apps.drop(columns="TARGET")},
+                                                      history=history)
+    np.testing.assert_allclose(credit_model.scoring.predict_proba(features), population.probability[:500],
+                               rtol=1e-5, atol=1e-6)
+    result = fairness.counterfactual_flips(credit_model, apps, "DAYS_BIRTH")
+    assert result["variants"] == 4 * 500
+    assert 0.0 <= result["flip_rate"] <= 1.0 and np.isfinite(result["mean_abs_change"])
+    assert result["refused_rate"] == pytest.approx(np.mean(population.probability[:500] >= credit_model.threshold))
+
+
+def test_unknown_age_value_is_refused(credit_model):
+    with pytest.raises(ValueError):
+        fairness.counterfactual_flips(credit_model, credit_model.population.applications.iloc[:3], "DAYS_BIRTH",
+                                      ["twenties"])
