@@ -4,8 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 APP_PORT ?= 8866
+API_PORT ?= 5001
 
-.PHONY: app test setup setup-test browser clean
+.PHONY: app api test setup setup-test browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +28,9 @@ app: setup
 	@# the client base is summarised once per (model, data) and cached beside the model: do it before serving
 	$(BIN)/python -c "from credit_widgets import CreditModel; CreditModel.load()"
 	JUPYTER_PATH="$(CURDIR)/share/jupyter" $(BIN)/voila app.ipynb --port=$(APP_PORT) --Voila.ip=127.0.0.1
+
+api: setup
+	PATH="$(CURDIR)/$(BIN):$$PATH" MLFLOW_DISABLE_TELEMETRY=true $(BIN)/mlflow models serve -m models --env-manager local -h 127.0.0.1 -p $(API_PORT)
 
 test: setup-test browser
 	MLFLOW_DISABLE_TELEMETRY=true $(BIN)/python -m pytest

@@ -1,0 +1,167 @@
+"""Scoring-API load benchmark: the real `mlflow models serve` (models/, --env-manager local) on a free loopback port,
+single-row client scoring over kept-alive HTTP connections (http.client), with and without `explain`.
+
+    .venv/bin/python -m benchmarks.api [--requests 300]
+
+For each concurrency (1, 4, 16 threads, one connection each) and each mode (plain, explain), a bounded number of
+requests (--requests in all, shared between the threads), each one client row (ids from data/, in turn), after a
+few warm-up requests. Figures: throughput (requests/s over the wall time of the round), median and p99 latency in
+ms (time.perf_counter around one request and its full answer), error count (any non-200 or exception). The server
+is started once and stopped by its process group; its start time (until /ping answers) is recorded too. The machine
+has 2 cores and may be shared: the load average before and after are recorded with the figures.
+Results: results/api.json.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+RESULTS = HERE / "results"
+BIN = ROOT / ".venv" / "bin"
+CONCURRENCY = (1, 4, 16)
+WARMUP = 10
+STARTUP_POLLS = 600   # 0.25 s apart
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(scratch: Path) -> tuple[subprocess.Popen, int, float]:
+    port = _free_port()
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+           "MLFLOW_DISABLE_TELEMETRY": "true", "CREDIT_AUDIT_LOG": str(scratch / "audit.sqlite")}
+    log = open(scratch / "server.log", "wb")
+    started = time.perf_counter()
+    process = subprocess.Popen([str(BIN / "mlflow"), "models", "serve", "-m", str(ROOT / "models"),
+                                "--env-manager", "local", "-h", "127.0.0.1", "-p", str(port)],
+                               env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    for _ in range(STARTUP_POLLS):
+        if process.poll() is not None:
+            raise RuntimeError((scratch / "server.log").read_text()[-3000:])
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/ping")
+            if connection.getresponse().status == 200:
+                connection.close()
+                return process, port, time.perf_counter() - started
+        except OSError:
+            time.sleep(0.25)
+    stop_server(process)
+    raise RuntimeError("the server did not answer /ping")
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(30)
+    except ProcessLookupError:
+        pass
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def _body(client_id: int, explain: bool) -> bytes:
+    body = {"dataframe_split": {"columns": ["SK_ID_CURR"], "data": [[client_id]]}}
+    if explain:
+        body["params"] = {"explain": True}
+    return json.dumps(body).encode()
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def run_round(port: int, ids: list[int], concurrency: int, requests: int, explain: bool) -> dict:
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    counter = iter(range(requests))
+
+    def worker():
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        while True:
+            with lock:
+                i = next(counter, None)
+            if i is None:
+                break
+            t0 = time.perf_counter()
+            try:
+                connection.request("POST", "/invocations", body=_body(ids[i % len(ids)], explain),
+                                   headers={"Content-Type": "application/json"})
+                answer = connection.getresponse()
+                answer.read()
+                ok = answer.status == 200
+            except (OSError, http.client.HTTPException):
+                ok = False
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+            elapsed = time.perf_counter() - t0
+            with lock:
+                latencies.append(elapsed)
+                errors[0] += not ok
+        connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    return {"concurrency": concurrency, "explain": explain, "requests": requests, "wall_s": round(wall, 3),
+            "throughput_rps": round(requests / wall, 1),
+            "median_ms": round(1000 * _percentile(latencies, 0.5), 2),
+            "p99_ms": round(1000 * _percentile(latencies, 0.99), 2), "errors": errors[0]}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.api", description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=300, help="requests per round (all threads together)")
+    args = parser.parse_args(argv)
+    import pandas as pd
+
+    ids = [int(v) for v in pd.read_parquet(ROOT / "data" / "application_train.parquet",
+                                           columns=["SK_ID_CURR"])["SK_ID_CURR"]]
+    load_before = os.getloadavg()
+    with tempfile.TemporaryDirectory() as scratch:
+        process, port, startup = start_server(Path(scratch))
+        try:
+            warm = run_round(port, ids, 1, WARMUP, True)
+            if warm["errors"]:
+                raise RuntimeError(f"warm-up failed: {warm}")
+            rounds = []
+            for explain in (False, True):
+                for concurrency in CONCURRENCY:
+                    rounds.append(run_round(port, ids, concurrency, args.requests, explain))
+                    print(json.dumps(rounds[-1]), flush=True)
+        finally:
+            stop_server(process)
+    result = {"machine": {"cpus": os.cpu_count(), "loadavg_before": [round(v, 2) for v in load_before],
+                          "loadavg_after": [round(v, 2) for v in os.getloadavg()],
+                          "python": sys.version.split()[0]},
+              "server_start_s": round(startup, 2), "rounds": rounds}
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "api.json").write_text(json.dumps(result, indent=2) + "\n")
+    print(f"server start {startup:.1f} s; written to {RESULTS / 'api.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

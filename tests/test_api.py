@@ -1,0 +1,204 @@
+"""The scoring API end to end: the real `mlflow models serve` on a free loopback port, spoken to over HTTP."""
+import json
+import math
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent if (Path(sys.executable).parent / "mlflow").exists() else REPO / ".venv" / "bin"
+STARTUP_POLLS = 600          # 0.25 s apart: the server starts in 5-6 s (more on a busy machine, or building a cache)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    scratch = tmp_path_factory.mktemp("api")
+    port = _free_port()
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+           "MLFLOW_DISABLE_TELEMETRY": "true", "CREDIT_AUDIT_LOG": str(scratch / "audit.sqlite")}
+    log = open(scratch / "server.log", "wb")
+    process = subprocess.Popen([str(BIN / "mlflow"), "models", "serve", "-m", str(REPO / "models"),
+                                "--env-manager", "local", "-h", "127.0.0.1", "-p", str(port)],
+                               env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(STARTUP_POLLS):
+            if process.poll() is not None:
+                pytest.fail(f"the server exited ({process.returncode}): "
+                            f"{(scratch / 'server.log').read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(url + "/ping", timeout=5) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.25)
+        else:
+            pytest.fail(f"the server did not answer /ping: {(scratch / 'server.log').read_text()[-3000:]}")
+        yield url
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(30)
+        except ProcessLookupError:
+            pass
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        log.close()
+
+
+def _post(url: str, body, timeout: float = 300) -> tuple[int, object]:
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    request = urllib.request.Request(url + "/invocations", data=data, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as error:
+        text = error.read().decode("utf-8", "replace")
+        try:
+            return error.code, json.loads(text)
+        except ValueError:
+            return error.code, text
+
+
+def _rows(records: list[dict], explain: bool | None = None) -> dict:
+    frame = pd.DataFrame(records)
+    body = {"dataframe_split": json.loads(frame.to_json(orient="split", index=False))}
+    if explain is not None:
+        body["params"] = {"explain": explain}
+    return body
+
+
+def _message(answer) -> str:
+    return answer.get("message", "") if isinstance(answer, dict) else str(answer)
+
+
+@pytest.fixture(scope="session")
+def client_ids():
+    return pd.read_parquet(REPO / "data" / "application_train.parquet", columns=["SK_ID_CURR"])["SK_ID_CURR"].tolist()
+
+
+@pytest.fixture(scope="session")
+def core():
+    from credit_widgets import CreditModel
+
+    return CreditModel.load()
+
+
+PROSPECT = {"AMT_INCOME_TOTAL": 180000.0, "AMT_CREDIT": 500000.0, "AMT_ANNUITY": 25000.0,
+            "AMT_GOODS_PRICE": 450000.0, "DAYS_BIRTH": -14000.0, "NAME_CONTRACT_TYPE": "Cash loans",
+            "EXT_SOURCE_2": 0.55}
+
+
+def _ping(url: str) -> int:
+    with urllib.request.urlopen(url + "/ping", timeout=60) as answer:
+        return answer.status
+
+
+def test_client_row_scores_like_the_core(server, client_ids, core):
+    client = int(client_ids[0])
+    status, answer = _post(server, _rows([{"SK_ID_CURR": client}]))
+    assert status == 200, answer
+    (row,) = answer["predictions"]
+    expected = core.score_client(client)
+    assert row["SK_ID_CURR"] == client
+    assert row["probability"] == pytest.approx(expected.probability, abs=1e-6)
+    assert row["threshold"] == pytest.approx(expected.threshold)
+    assert row["decision"] == ("favourable" if expected.favourable else "unfavourable")
+    reasons = json.loads(row["reasons"])
+    assert reasons and {"input", "direction", "contribution", "text_fr", "text_en"} <= set(reasons[0])
+    assert "contributions" not in row
+
+
+def test_prospect_row(server, core):
+    status, answer = _post(server, _rows([PROSPECT]))
+    assert status == 200, answer
+    (row,) = answer["predictions"]
+    assert row["probability"] == pytest.approx(core.score_prospect(PROSPECT).probability, abs=1e-6)
+    assert row["decision"] in ("favourable", "unfavourable")
+    assert row["SK_ID_CURR"] is None
+
+
+def test_batch_of_mixed_rows(server, client_ids, core):
+    records = [{"SK_ID_CURR": int(c)} if i % 2 == 0 else {**PROSPECT, "AMT_CREDIT": 200000.0 + 10000 * i}
+               for i, c in enumerate(client_ids[:50])]
+    status, answer = _post(server, _rows(records))
+    assert status == 200, answer
+    rows = answer["predictions"]
+    assert len(rows) == 50
+    for i in (0, 2, 48):
+        assert rows[i]["probability"] == pytest.approx(core.score_client(int(client_ids[i])).probability, abs=1e-6)
+    assert rows[1]["probability"] == pytest.approx(core.score_prospect(records[1]).probability, abs=1e-6)
+    assert [row["SK_ID_CURR"] for row in rows[:4]] == [int(client_ids[0]), None, int(client_ids[2]), None]
+
+
+def test_explain_gives_contributions_that_add_up(server, client_ids):
+    status, answer = _post(server, _rows([{"SK_ID_CURR": int(client_ids[1])}, PROSPECT], explain=True))
+    assert status == 200, answer
+    for row in answer["predictions"]:
+        contributions = json.loads(row["contributions"])
+        base = contributions.pop("base_value")
+        p = row["probability"]
+        assert base + sum(contributions.values()) == pytest.approx(math.log(p / (1 - p)), abs=1e-4)
+
+
+@pytest.mark.parametrize("body", [b"{not json", b"", b"[1, 2]", b'{"nothing": 1}'])
+def test_malformed_json_is_a_4xx(server, body):
+    status, _ = _post(server, body)
+    assert 400 <= status < 500
+
+
+def test_text_in_a_number_names_the_field(server):
+    status, answer = _post(server, _rows([{**PROSPECT, "AMT_CREDIT": "a lot"}]))
+    assert 400 <= status < 500
+    assert "AMT_CREDIT" in _message(answer)
+
+
+def test_unknown_column_names_it(server):
+    status, answer = _post(server, _rows([{**PROSPECT, "SALARY_WISHES": 3.0}]))
+    assert 400 <= status < 500
+    assert "SALARY_WISHES" in _message(answer)
+
+
+def test_unknown_client_is_a_4xx(server):
+    status, answer = _post(server, _rows([{"SK_ID_CURR": 999_999_999}]))
+    assert 400 <= status < 500
+    assert "SK_ID_CURR" in _message(answer) and "999999999" in _message(answer)
+
+
+def test_out_of_range_value_names_the_field(server):
+    status, answer = _post(server, _rows([{**PROSPECT, "AMT_INCOME_TOTAL": -5.0}]))
+    assert 400 <= status < 500
+    assert "AMT_INCOME_TOTAL" in _message(answer)
+
+
+def test_oversized_request_is_refused_and_the_server_lives_on(server, client_ids):
+    ids = [int(c) for c in client_ids]
+    data = [[ids[i % len(ids)]] for i in range(2_000_000)]       # about 20 MB of JSON
+    body = json.dumps({"dataframe_split": {"columns": ["SK_ID_CURR"], "data": data}}).encode()
+    assert len(body) > 15_000_000
+    status, answer = _post(server, body)
+    assert status in (400, 413), _message(answer)[:500]
+    assert "Too many rows" in _message(answer)
+    assert _ping(server) == 200
+
+
+def test_server_still_answers_after_everything(server, client_ids):
+    assert _ping(server) == 200
+    status, _ = _post(server, _rows([{"SK_ID_CURR": int(client_ids[2])}]))
+    assert status == 200
