@@ -1,12 +1,6 @@
 """The scoring API end to end: the real `mlflow models serve` on a free loopback port, spoken to over HTTP."""
 import json
 import math
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -14,52 +8,19 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from benchmarks.api import start_server, stop_server
+
 REPO = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent if (Path(sys.executable).parent / "mlflow").exists() else REPO / ".venv" / "bin"
-STARTUP_POLLS = 600          # 0.25 s apart: the server starts in 5-6 s (more on a busy machine, or building a cache)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
-    scratch = tmp_path_factory.mktemp("api")
-    port = _free_port()
-    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
-           "MLFLOW_DISABLE_TELEMETRY": "true", "CREDIT_AUDIT_LOG": str(scratch / "audit.sqlite")}
-    log = open(scratch / "server.log", "wb")
-    process = subprocess.Popen([str(BIN / "mlflow"), "models", "serve", "-m", str(REPO / "models"),
-                                "--env-manager", "local", "-h", "127.0.0.1", "-p", str(port)],
-                               env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
+    """The real server, started and stopped as the API benchmark does (one implementation of both)."""
+    process, port, _ = start_server(tmp_path_factory.mktemp("api"))
     try:
-        for _ in range(STARTUP_POLLS):
-            if process.poll() is not None:
-                pytest.fail(f"the server exited ({process.returncode}): "
-                            f"{(scratch / 'server.log').read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(url + "/ping", timeout=5) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.25)
-        else:
-            pytest.fail(f"the server did not answer /ping: {(scratch / 'server.log').read_text()[-3000:]}")
-        yield url
+        yield f"http://127.0.0.1:{port}"
     finally:
-        try:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(30)
-        except ProcessLookupError:
-            pass
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-        log.close()
+        stop_server(process)
 
 
 def _post(url: str, body, timeout: float = 300) -> tuple[int, object]:

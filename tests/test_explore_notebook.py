@@ -9,6 +9,7 @@ from conftest import REPO
 def _run(data_dir, tmp_path, sample: int):
     notebook = nbformat.read(REPO / "explore.ipynb", as_version=4)
     tagged = [c for c in notebook.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    assert len(tagged) == 1, "one cell tagged `parameters`"
     uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
     models = tmp_path / "models"
     tagged[0].source = "\n".join([
@@ -35,20 +36,7 @@ def test_explore_notebook_runs_on_the_real_rows(real_dir, tmp_path):
 
 @pytest.mark.slow
 def test_explore_notebook_runs_and_registers_a_champion(synth_dir, tmp_path):
-    notebook = nbformat.read(REPO / "explore.ipynb", as_version=4)
-    tagged = [c for c in notebook.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
-    assert len(tagged) == 1, "one cell tagged `parameters`"
-    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
-    models = tmp_path / "models"
-    tagged[0].source = "\n".join([
-        f"DATA_DIR = {str(synth_dir)!r}", "SAMPLE = 2000", f"MLFLOW_TRACKING_URI = {uri!r}",
-        f"MODELS_DIR = {str(models)!r}", "REGISTER = True", "TRIALS = 2", "SEED = 0"])
-    work = tmp_path / "cwd"  # relative paths written by the notebook land here, never in the repository
-    work.mkdir()
-    NotebookClient(notebook, timeout=None, kernel_name="python3",
-                   resources={"metadata": {"path": str(work)}}).execute()
-
-    outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.get("outputs", [])]
+    outputs, uri, models = _run(synth_dir, tmp_path, sample=2000)
     errors = [o for o in outputs if o.get("output_type") == "error"]
     assert not errors, errors[0].get("evalue") if errors else None
     assert sum("image/png" in o.get("data", {}) for o in outputs) >= 8
