@@ -236,6 +236,13 @@ def normalise(name: str, df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def means_nothing(column: str, value) -> bool:
+    """One value as `_coerce` sees it: Home Credit's code for "nothing" (rows sent one by one, e.g. to the API)."""
+    if isinstance(value, str):
+        return value in NOT_APPLICABLE
+    return column.startswith("DAYS_") and isinstance(value, (int, float, np.number)) and value == NO_DATE
+
+
 def _check_ids(file: str, df: pd.DataFrame, schema) -> None:
     for column, kind in schema.columns.items():
         if kind != "id" or column not in df.columns or df[column].dtype == "int64":

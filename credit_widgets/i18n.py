@@ -77,6 +77,9 @@ TEXTS: dict[str, dict[str, str]] = {
                             "en": "Prospect data must be a mapping of fields to values."},
     "error:unknown_column": {"fr": "« {field} » n'est pas une donnée disponible.",
                              "en": "“{field}” is not an available input."},
+    "error:empty_row": {"fr": "Ligne vide : donnez SK_ID_CURR pour un client connu, ou les données de la demande "
+                              "pour un prospect.",
+                        "en": "Empty row: give SK_ID_CURR for a known client, or application columns for a prospect."},
     # suggestions
     "change:AMT_CREDIT": {"fr": "Réduire le crédit à {value}", "en": "Lower the credit to {value}"},
     "change:AMT_ANNUITY": {"fr": "Allonger la durée : mensualité de {value}",

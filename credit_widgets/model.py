@@ -151,6 +151,27 @@ class Suggestion:
         return text
 
 
+@dataclass
+class Applicant:
+    """One row of a batch, resolved: a known client (row in the base), possibly with changed inputs, or a prospect."""
+
+    client_id: int | None
+    row: int | None
+    inputs: dict
+    changed: bool
+
+
+def _missing(value) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and np.isnan(value)
+
+
+def _plain(value):
+    """numpy scalars to Python ones (validation checks Python types)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 MAX_TERM = 60.0   # credit / annuity: about the longest repayment a consumer loan offers
 MAX_ANNUITY_SHARE = 0.5   # annuity / income: past this no lender calls the loan affordable, whatever the model says
 
@@ -212,6 +233,10 @@ class CreditModel:
 
     # ---- scoring ------------------------------------------------------------------------------------------
     def score_client(self, client_id) -> Decision:
+        row = self._known_row(client_id)
+        return self._decide(self.population.features[row], self._application_row(row), int(client_id), row)
+
+    def _known_row(self, client_id) -> int:
         from .validate import InputError
 
         if isinstance(client_id, bool) or not isinstance(client_id, (int, np.integer)):
@@ -222,8 +247,7 @@ class CreditModel:
         row = self.population.row(int(client_id))
         if row is None:
             raise InputError("SK_ID_CURR", "unknown_client", value=client_id)
-        inputs = self._application_row(row)
-        return self._decide(self.population.features[row], inputs, int(client_id), row)
+        return row
 
     def score_prospect(self, inputs) -> Decision:
         from .validate import validate_prospect
@@ -238,34 +262,104 @@ class CreditModel:
                     (v.item() if isinstance(v, np.generic) else v))
                 for k, v in record.items() if k not in ("TARGET",)}
 
-    def _prospect_features(self, rows: list[dict], history: pd.DataFrame | None = None) -> np.ndarray:
+    def _prospect_features(self, rows: list[dict]) -> np.ndarray:
         frame = pd.DataFrame(rows)
-        frame["SK_ID_CURR"] = 0 if history is None else history.index[0]
-        return self.scoring.builder.transform({"application_test": frame}, history=history).to_numpy(np.float32)
+        frame["SK_ID_CURR"] = 0     # no history: an id no client has
+        return self.scoring.builder.transform({"application_test": frame}).to_numpy(np.float32)
 
     def _decide(self, features: np.ndarray, inputs: dict, client_id, row) -> Decision:
+        return self._decide_many(np.asarray(features)[None, :], [inputs], [client_id], [row])[0]
+
+    def _decide_many(self, features: np.ndarray, inputs: list[dict], client_ids: list, rows: list) -> list[Decision]:
+        """Probabilities and exact TreeSHAP in one call for all rows, then reasons and flags row by row."""
         import xgboost as xgb
 
         from .explain import reasons
 
         features = np.ascontiguousarray(features, dtype=np.float32)
-        probability = float(self.scoring.predict_proba(features[None, :])[0])
+        probabilities = self.scoring.predict_proba(features)
         contributions = self.scoring.booster.predict(
-            xgb.DMatrix(features[None, :], feature_names=self.scoring.feature_names), pred_contribs=True)[0]
-        base_value, grouped = self.grouping.group(contributions)
-        why = reasons(grouped, features, contributions[:-1], self.feature_index, inputs, self.grouping,
-                      self.scoring.feature_names, self.population.stats)
+            xgb.DMatrix(features, feature_names=self.scoring.feature_names), pred_contribs=True)
         threshold = self.threshold
-        z = self.population.standardise(features)
         band = float(self.scoring.meta.get("borderline_band", 0.02))
-        return Decision(
-            probability=probability, threshold=threshold, favourable=probability < threshold,
-            margin=threshold - probability, model_version=self.version,
-            artifact_hash=self.scoring.meta.get("artifact_hash", ""),
-            borderline=abs(probability - threshold) < band, rare_profile=self.population.rare(z, exclude=row),
-            thin_file=not any(features[j] > 0 for j in self._count_index),
-            base_value=base_value, contributions=grouped, reasons=why, client_id=client_id, inputs=inputs,
-            features=features, row=row)
+        decisions = []
+        for i in range(len(features)):
+            probability = float(probabilities[i])
+            base_value, grouped = self.grouping.group(contributions[i])
+            why = reasons(grouped, features[i], contributions[i, :-1], self.feature_index, inputs[i],
+                          self.grouping, self.scoring.feature_names, self.population.stats)
+            z = self.population.standardise(features[i])
+            decisions.append(Decision(
+                probability=probability, threshold=threshold, favourable=probability < threshold,
+                margin=threshold - probability, model_version=self.version,
+                artifact_hash=self.scoring.meta.get("artifact_hash", ""),
+                borderline=abs(probability - threshold) < band,
+                rare_profile=self.population.rare(z, exclude=rows[i]),
+                thin_file=not any(features[i, j] > 0 for j in self._count_index),
+                base_value=base_value, contributions=grouped, reasons=why, client_id=client_ids[i],
+                inputs=inputs[i], features=features[i], row=rows[i]))
+        return decisions
+
+    # ---- many applicants at once: the API and batch jobs --------------------------------------------------
+    def read_rows(self, records) -> list[Applicant]:
+        """Rows as the API takes them, checked one by one: `SK_ID_CURR` alone is a known client; a known
+        `SK_ID_CURR` with application columns is that client with those inputs changed (history kept, as
+        `rescore`); application columns alone (or with an unknown id, echoed back) are a prospect. Missing values
+        (None, NaN, and Home Credit's codes for nothing, as the loader reads them) are left out. A bad row raises InputError with `.row` set to its position."""
+        from .data import means_nothing
+        from .validate import InputError, validate_prospect
+
+        applicants = []
+        for i, record in enumerate(records):
+            try:
+                given = {k: _plain(v) for k, v in record.items() if not _missing(v) and not means_nothing(k, v)}
+                client_id = given.pop("SK_ID_CURR", None)
+                if isinstance(client_id, float) and client_id.is_integer():
+                    client_id = int(client_id)   # an id column with nulls arrives as floats
+                if not given:
+                    if client_id is None:
+                        raise InputError(None, "empty_row")
+                    decision_row = self._known_row(client_id)
+                    applicants.append(Applicant(int(client_id), decision_row, self._application_row(decision_row),
+                                                changed=False))
+                    continue
+                row = (self.population.row(client_id) if isinstance(client_id, (int, np.integer))
+                       and not isinstance(client_id, bool) else None)
+                if row is not None:
+                    # only what differs from the client's file is checked: the file's own values are in the base
+                    # already, including the few outside the officer's ranges (e.g. a credit above 5 million)
+                    stored = self._application_row(row)
+                    changes = validate_prospect({k: v for k, v in given.items() if stored.get(k) != v})
+                    applicants.append(Applicant(int(client_id), row, {**stored, **changes}, changed=bool(changes)))
+                else:
+                    inputs = {k: v for k, v in validate_prospect(given).items() if k != "SK_ID_CURR"}
+                    applicants.append(Applicant(client_id, None, inputs, changed=False))
+            except InputError as error:
+                error.row = i
+                raise
+        return applicants
+
+    def features_of(self, applicants: list[Applicant]) -> np.ndarray:
+        """The model's features of every applicant, built in at most two batched passes."""
+        features = np.empty((len(applicants), len(self.scoring.feature_names)), dtype=np.float32)
+        known = [i for i, a in enumerate(applicants) if a.row is not None and not a.changed]
+        if known:
+            features[known] = self.population.features[[applicants[i].row for i in known]]
+        variants = [i for i, a in enumerate(applicants) if a.changed]
+        if variants:
+            features[variants] = self._variant_features([applicants[i] for i in variants])
+        prospects = [i for i, a in enumerate(applicants) if a.row is None]
+        if prospects:
+            features[prospects] = self._prospect_features([applicants[i].inputs for i in prospects])
+        return features
+
+    def probabilities(self, applicants: list[Applicant]) -> np.ndarray:
+        return self.scoring.predict_proba(self.features_of(applicants))
+
+    def decide_all(self, applicants: list[Applicant]) -> list[Decision]:
+        return self._decide_many(self.features_of(applicants), [a.inputs for a in applicants],
+                                 [a.client_id if a.row is not None else None for a in applicants],
+                                 [a.row for a in applicants])
 
     # ---- the client base ----------------------------------------------------------------------------------
     def position(self, decision: Decision, column: str) -> dict:
@@ -298,8 +392,8 @@ class CreditModel:
         from .validate import validate_prospect
 
         variant = {**decision.inputs, **validate_prospect(changes)}
-        features = self._variant_features(decision, [variant])[0]
-        return self._decide(features, variant, decision.client_id, decision.row)
+        applicant = Applicant(decision.client_id, decision.row, variant, changed=True)
+        return self._decide(self._variant_features([applicant])[0], variant, decision.client_id, decision.row)
 
     # ---- what would change the answer ---------------------------------------------------------------------
     def suggest(self, decision: Decision, limit: int = 3) -> list[Suggestion]:
@@ -369,13 +463,21 @@ class CreditModel:
         ordered = sorted(chosen.items(), key=lambda item: item[1][0])[:limit]
         return [Suggestion(kind, changes, p, threshold) for kind, (size, changes, p) in ordered]
 
-    def _variant_features(self, decision: Decision, rows: list[dict]) -> np.ndarray:
+    def _variant_features(self, applicants: list[Applicant]) -> np.ndarray:
+        """Known clients with changed application inputs: their own history aggregates, new application part."""
         history = None
-        if decision.client_id is not None and self.scoring.builder.history_tables_:
+        if self.scoring.builder.history_tables_:
             names = self.scoring.builder._history_names()
-            history = pd.DataFrame([decision.features[[self.feature_index[n] for n in names]]], columns=names,
-                                   index=pd.Index([decision.client_id], name="SK_ID_CURR"))
-        return self._prospect_features(rows, history)
+            columns = [self.feature_index[n] for n in names]
+            rows = {a.client_id: a.row for a in applicants}
+            history = pd.DataFrame(self.population.features[np.ix_(list(rows.values()), columns)], columns=names,
+                                   index=pd.Index(list(rows), name="SK_ID_CURR"))
+        frame = pd.DataFrame([a.inputs for a in applicants])
+        frame["SK_ID_CURR"] = [a.client_id for a in applicants]
+        return self.scoring.builder.transform({"application_test": frame}, history=history).to_numpy(np.float32)
 
     def _score_variants(self, decision: Decision, rows: list[dict]) -> np.ndarray:
-        return self.scoring.predict_proba(self._variant_features(decision, rows))
+        if decision.client_id is None:
+            return self.scoring.predict_proba(self._prospect_features(rows))
+        return self.scoring.predict_proba(self._variant_features(
+            [Applicant(decision.client_id, decision.row, row, changed=True) for row in rows]))

@@ -1,9 +1,12 @@
 """The MLflow face of the model: a thin pyfunc whose `predict` calls the decision core (`CreditModel`).
 
-A row is either a known client (only `SK_ID_CURR`; every other column missing, null or NaN) or a prospect (any
-subset of the application columns; a given `SK_ID_CURR` is kept in the answer but not used). The answer has, per
-row, the default probability, the decision, the threshold and the reasons (JSON); with the parameter
-`{"explain": true}` also the contributions grouped by input (JSON, log-odds, with "base_value").
+A row is a known client (only `SK_ID_CURR`; every other column missing, null or NaN), a known client with some
+application inputs changed (`SK_ID_CURR` and those columns: the rest of the file and the credit history are the
+client's own, as on the page), or a prospect (any subset of the application columns, without an id or with one no
+client has, echoed back). The answer has, per row, the default probability, the decision, the threshold and the
+reasons (JSON); with the parameter `{"explain": true}` also the contributions grouped by input (JSON, log-odds, with
+"base_value"); with `{"reasons": false}` only the probability, decision and threshold, computed as one batch (the
+fast path for batch jobs).
 
 Bad input raises an `MlflowException` with INVALID_PARAMETER_VALUE (HTTP 400 from `mlflow models serve`) whose
 message names the row and the field. Only this module imports MLflow; the core never does.
@@ -11,7 +14,6 @@ message names the row and the field. Only this module imports MLflow; the core n
 from __future__ import annotations
 
 import json
-import math
 import os
 import threading
 from pathlib import Path
@@ -23,6 +25,7 @@ from mlflow.models.signature import ModelSignature
 from mlflow.protos.databricks_pb2 import INVALID_PARAMETER_VALUE
 from mlflow.types.schema import ColSpec, ParamSchema, ParamSpec, Schema
 
+from .model import decide
 from .schema import TABLES
 
 APPLICATION_COLUMNS = tuple(TABLES["application_test"].columns)
@@ -33,17 +36,6 @@ OUTPUT_COLUMNS = ["SK_ID_CURR", "probability", "decision", "threshold", "reasons
 
 def _bad(message: str) -> MlflowException:
     return MlflowException(message, error_code=INVALID_PARAMETER_VALUE)
-
-
-def _missing(value) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    return isinstance(value, float) and math.isnan(value)
-
-
-def _plain(value):
-    """numpy scalars to Python ones (the validator checks Python types)."""
-    return value.item() if hasattr(value, "item") and not isinstance(value, (str, bytes)) else value
 
 
 def _truthy(value) -> bool:
@@ -76,28 +68,30 @@ class CreditPyfunc(mlflow.pyfunc.PythonModel):
         if len(frame) > MAX_ROWS:
             raise _bad(f"Too many rows: {len(frame)} (at most {MAX_ROWS} per request; "
                        "score whole files with python -m credit_widgets.score).")
-        explain = _truthy((params or {}).get("explain", False))
-        rows = []
-        for i, record in enumerate(frame.to_dict(orient="records")):
-            given = {k: _plain(v) for k, v in record.items() if not _missing(v)}
-            client_id = given.pop("SK_ID_CURR", None)
-            if isinstance(client_id, float) and client_id.is_integer():
-                client_id = int(client_id)   # a column with nulls arrives as floats
-            try:
-                if not given and client_id is None:
-                    raise _bad(f"Row {i}: empty (give SK_ID_CURR for a known client, or application columns "
-                               "for a prospect).")
-                with self._lock:
-                    decision = (self.model.score_client(client_id) if not given
-                                else self.model.score_prospect(given))
-            except InputError as error:
-                field = error.field or "row"
-                raise _bad(f"Row {i}, field {field}: {error.message('en')}") from None
-            rows.append(self._answer(decision, client_id, explain))
-        columns = OUTPUT_COLUMNS + (["contributions"] if explain else [])
-        out = pd.DataFrame(rows, columns=columns)
+        params = params or {}
+        explain = _truthy(params.get("explain", False))
+        with_reasons = _truthy(params.get("reasons", True)) or explain
+        try:
+            with self._lock:
+                applicants = self.model.read_rows(frame.to_dict(orient="records"))
+                if with_reasons:
+                    decisions = self.model.decide_all(applicants)
+                else:
+                    probabilities = self.model.probabilities(applicants)
+        except InputError as error:
+            where = f"Row {error.row}" if getattr(error, "row", None) is not None else "Input"
+            field = f", field {error.field}" if error.field else ""
+            raise _bad(f"{where}{field}: {error.message('en')}") from None
+        ids = [a.client_id for a in applicants]
+        if with_reasons:
+            rows = [self._answer(d, i, explain) for d, i in zip(decisions, ids)]
+            out = pd.DataFrame(rows, columns=OUTPUT_COLUMNS + (["contributions"] if explain else []))
+        else:
+            threshold = self.model.threshold
+            out = pd.DataFrame({"SK_ID_CURR": None, "probability": probabilities.astype(float),
+                                "decision": decide(probabilities, threshold), "threshold": threshold})
         # ids stay integers (JSON 100002, not 100002.0) even beside prospects without one
-        out["SK_ID_CURR"] = pd.Series([row["SK_ID_CURR"] for row in rows], dtype=object)
+        out["SK_ID_CURR"] = pd.Series(ids, dtype=object)
         return out
 
     @staticmethod
@@ -115,12 +109,13 @@ class CreditPyfunc(mlflow.pyfunc.PythonModel):
 
 
 def signature() -> ModelSignature:
-    """Outputs and the `explain` parameter. No input schema on purpose: MLflow (3.17) silently drops columns the
+    """Outputs and the `explain` and `reasons` parameters. No input schema on purpose: MLflow (3.17) silently drops columns the
     schema does not know and answers its own type errors, so the rows go unchanged to `predict`, which names the
     wrong field (unknown column, text in a number, value out of range) in a 400. Every application column is
     accepted and each is optional (`APPLICATION_COLUMNS`; the input example shows a prospect)."""
     outputs = [ColSpec("long", "SK_ID_CURR", required=False), ColSpec("double", "probability"),
-               ColSpec("string", "decision"), ColSpec("double", "threshold"), ColSpec("string", "reasons"),
+               ColSpec("string", "decision"), ColSpec("double", "threshold"), ColSpec("string", "reasons", required=False),
                ColSpec("string", "contributions", required=False)]
     return ModelSignature(inputs=None, outputs=Schema(outputs),
-                          params=ParamSchema([ParamSpec("explain", "boolean", False)]))
+                          params=ParamSchema([ParamSpec("explain", "boolean", False),
+                                              ParamSpec("reasons", "boolean", True)]))

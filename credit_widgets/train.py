@@ -230,6 +230,34 @@ def _input_example() -> pd.DataFrame:
                           "NAME_CONTRACT_TYPE": "Cash loans", "EXT_SOURCE_2": 0.55}])
 
 
+def _pyfunc_args(artifacts: dict[str, str]) -> dict:
+    from .pyfunc import CreditPyfunc, signature
+
+    return dict(python_model=CreditPyfunc(), artifacts=artifacts,
+                code_paths=[str(Path(__file__).resolve().parent)], pip_requirements=_pip_requirements(),
+                signature=signature(), input_example=_input_example())
+
+
+def rewrap(model_dir: Path) -> None:
+    """Re-save an MLflow model directory around its own artefacts (booster, features, meta: unchanged, so the
+    decisions and the client-base cache stay the same) with the package's current pyfunc wrapper and signature."""
+    import mlflow.pyfunc
+
+    model_dir = Path(model_dir)
+    with tempfile.TemporaryDirectory() as tmp:
+        kept = Path(tmp) / "artifacts"
+        shutil.copytree(model_dir / "artifacts", kept)
+        staging = Path(tmp) / "model"
+        artifacts = {key: str(kept / name) for key, name in
+                     (("booster", BOOSTER_FILE), ("features", FEATURES_FILE), ("meta", META_FILE))}
+        mlflow.pyfunc.save_model(path=str(staging), **{**_pyfunc_args(artifacts), "code_paths": None})
+        # file by file, in place: the artefacts, the model card and the cache stay, and a server reading the
+        # folder meanwhile never finds it missing
+        for path in staging.iterdir():
+            if path.is_file():
+                shutil.copy2(path, model_dir / path.name)
+
+
 def write_artifacts(result: TrainResult, folder: Path) -> dict[str, str]:
     folder.mkdir(parents=True, exist_ok=True)
     result.booster.save_model(str(folder / BOOSTER_FILE))
@@ -264,8 +292,6 @@ def train(data_dir: Path, out_dir: Path, *, folds: int = 5, costs: Costs | None 
     import mlflow
     import mlflow.pyfunc
 
-    from .pyfunc import CreditPyfunc, signature
-
     costs = costs or Costs()
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     _log(f"loading tables from {data_dir}...", quiet)
@@ -292,9 +318,7 @@ def train(data_dir: Path, out_dir: Path, *, folds: int = 5, costs: Costs | None 
         for path in _plots(result, costs, tmp):
             mlflow.log_artifact(str(path), artifact_path="plots")
         artifacts = write_artifacts(result, tmp / "artifacts")
-        model_args = dict(python_model=CreditPyfunc(), artifacts=artifacts,
-                          code_paths=[str(Path(__file__).resolve().parent)], pip_requirements=_pip_requirements(),
-                          signature=signature(), input_example=_input_example())
+        model_args = _pyfunc_args(artifacts)
         info = mlflow.pyfunc.log_model(name="model", registered_model_name=register_as, **model_args)
         if register_as:
             client = mlflow.MlflowClient()

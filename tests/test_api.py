@@ -108,6 +108,49 @@ def test_batch_of_mixed_rows(server, client_ids, core):
     assert [row["SK_ID_CURR"] for row in rows[:4]] == [int(client_ids[0]), None, int(client_ids[2]), None]
 
 
+def test_known_client_with_changed_inputs_keeps_the_history_like_the_page(server, client_ids, core):
+    from credit_widgets.validate import InputError, validate_prospect
+
+    def typable(client):     # a file an officer could also type in (within every field's range)
+        try:
+            validate_prospect({k: v for k, v in core.score_client(client).inputs.items() if v is not None})
+            return True
+        except InputError:
+            return False
+
+    client = next(int(c) for c in client_ids[3:] if typable(int(c)))
+    changes = {"AMT_CREDIT": 150000.0, "AMT_ANNUITY": 9000.0}
+    status, answer = _post(server, _rows([{"SK_ID_CURR": client, **changes}]))
+    assert status == 200, answer
+    (row,) = answer["predictions"]
+    expected = core.rescore(core.score_client(client), changes)
+    assert row["SK_ID_CURR"] == client
+    assert row["probability"] == pytest.approx(expected.probability, abs=1e-6)
+    assert not expected.thin_file
+    without_id = {k: v for k, v in {**expected.inputs, **changes}.items() if v is not None and k != "SK_ID_CURR"}
+    status, answer = _post(server, _rows([without_id]))
+    assert status == 200, answer
+    assert abs(row["probability"] - answer["predictions"][0]["probability"]) > 1e-4, "the history was ignored"
+
+
+def test_application_file_rows_score_like_the_batch_scorer(server, core):
+    """Rows exactly as a file holds them (Home Credit's codes for nothing included, values outside the officer's
+    ranges included) score as `credit_widgets.score` scores the file; `reasons: false` is the short answer."""
+    from credit_widgets.score import score_folder
+
+    rows = pd.read_parquet(REPO / "data" / "application_test.parquet").head(200)
+    assert (rows["DAYS_EMPLOYED"] == 365243).any()
+    body = {"dataframe_split": json.loads(rows.to_json(orient="split", index=False)), "params": {"reasons": False}}
+    status, answer = _post(server, body)
+    assert status == 200, _message(answer)[:500]
+    got = pd.DataFrame(answer["predictions"])
+    assert list(got.columns) == ["SK_ID_CURR", "probability", "decision", "threshold"]
+    expected = score_folder(core.scoring, REPO / "data").set_index("SK_ID_CURR").loc[rows["SK_ID_CURR"]]
+    assert got["SK_ID_CURR"].tolist() == rows["SK_ID_CURR"].tolist()
+    assert got["probability"].to_numpy() == pytest.approx(expected["probability"].to_numpy(), abs=1e-6)
+    assert got["decision"].tolist() == expected["decision"].tolist()
+
+
 def test_explain_gives_contributions_that_add_up(server, client_ids):
     status, answer = _post(server, _rows([{"SK_ID_CURR": int(client_ids[1])}, PROSPECT], explain=True))
     assert status == 200, answer
@@ -146,6 +189,20 @@ def test_out_of_range_value_names_the_field(server):
     status, answer = _post(server, _rows([{**PROSPECT, "AMT_INCOME_TOTAL": -5.0}]))
     assert 400 <= status < 500
     assert "AMT_INCOME_TOTAL" in _message(answer)
+
+
+def test_out_of_range_change_of_a_known_client_names_the_row_and_field(server, client_ids):
+    status, answer = _post(server, _rows([{"SK_ID_CURR": int(client_ids[0])},
+                                          {"SK_ID_CURR": int(client_ids[1]), "AMT_CREDIT": 1.0}]))
+    assert 400 <= status < 500
+    assert "Row 1" in _message(answer) and "AMT_CREDIT" in _message(answer)
+
+
+def test_empty_row_is_a_4xx_naming_the_row(server, client_ids):
+    status, answer = _post(server, _rows([{"SK_ID_CURR": int(client_ids[0]), "AMT_CREDIT": 300000.0},
+                                          {"SK_ID_CURR": None, "AMT_CREDIT": None}]))
+    assert 400 <= status < 500
+    assert "Row 1" in _message(answer) and "Empty row" in _message(answer)
 
 
 def test_oversized_request_is_refused_and_the_server_lives_on(server, client_ids):

@@ -207,6 +207,34 @@ def test_valid_ranges_always_score(credit_model, shown):
     assert 0 < d.probability < 1
 
 
+def test_a_batch_decides_each_row_as_one_call_would(credit_model):
+    ids = credit_model.client_ids()[:6]
+    prospect = {"AMT_INCOME_TOTAL": 90000.0, "AMT_CREDIT": 400000.0, "AMT_ANNUITY": 30000.0, "DAYS_BIRTH": -9000.0}
+    change = {"AMT_CREDIT": 120000.0, "AMT_ANNUITY": 7000.0}
+    rows = [{"SK_ID_CURR": ids[0]}, prospect, {"SK_ID_CURR": ids[1], **change}, {"SK_ID_CURR": np.float64(ids[2])},
+            {"SK_ID_CURR": ids[3], "DAYS_EMPLOYED": 365243.0, "NAME_TYPE_SUITE": "XNA"}]
+    expected = [credit_model.score_client(ids[0]), credit_model.score_prospect(prospect),
+                credit_model.rescore(credit_model.score_client(ids[1]), change), credit_model.score_client(ids[2]),
+                credit_model.score_client(ids[3])]   # Home Credit's codes for nothing are missing values
+    applicants = credit_model.read_rows(rows)
+    decisions = credit_model.decide_all(applicants)
+    probabilities = credit_model.probabilities(applicants)
+    for d, e, p in zip(decisions, expected, probabilities):
+        assert d.probability == pytest.approx(e.probability, abs=1e-7) and p == pytest.approx(e.probability, abs=1e-7)
+        assert [r.text("en") for r in d.reasons] == [r.text("en") for r in e.reasons]
+        assert d.client_id == e.client_id and d.rare_profile == e.rare_profile and d.thin_file == e.thin_file
+
+
+def test_a_bad_row_in_a_batch_is_named_by_its_position(credit_model):
+    ids = credit_model.client_ids()
+    with pytest.raises(InputError) as error:
+        credit_model.read_rows([{"SK_ID_CURR": ids[0]}, {"SK_ID_CURR": ids[1], "AMT_CREDIT": -3.0}])
+    assert error.value.row == 1 and error.value.field == "AMT_CREDIT"
+    with pytest.raises(InputError) as error:
+        credit_model.read_rows([{"SK_ID_CURR": None, "AMT_CREDIT": float("nan")}])
+    assert error.value.row == 0 and error.value.key == "empty_row"
+
+
 def test_the_client_base_is_cached_beside_the_model(trained, credit_model):
     folders = list((trained["model_dir"] / "cache").iterdir())
     assert len(folders) == 1 and (folders[0] / "arrays.npz").exists()
