@@ -80,6 +80,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "error:empty_row": {"fr": "Ligne vide : donnez SK_ID_CURR pour un client connu, ou les données de la demande "
                               "pour un prospect.",
                         "en": "Empty row: give SK_ID_CURR for a known client, or application columns for a prospect."},
+    "error:service_down": {"fr": "Le service de scoring ({url}) ne répond pas : réessayez dans un instant.",
+                           "en": "The scoring service ({url}) is not answering: try again in a moment."},
+    "error:service_refused": {"fr": "Le service de scoring a refusé la demande : {detail}",
+                              "en": "The scoring service refused the request: {detail}"},
     # suggestions
     "change:AMT_CREDIT": {"fr": "Réduire le crédit à {value}", "en": "Lower the credit to {value}"},
     "change:AMT_ANNUITY": {"fr": "Allonger la durée : mensualité de {value}",

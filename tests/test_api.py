@@ -220,3 +220,86 @@ def test_server_still_answers_after_everything(server, client_ids):
     assert _ping(server) == 200
     status, _ = _post(server, _rows([{"SK_ID_CURR": int(client_ids[2])}]))
     assert status == 200
+
+
+# ---- the page through the API (CREDIT_API_URL) -------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def remote(server):
+    from credit_widgets.remote import ApiCreditModel
+
+    return ApiCreditModel.load(url=server)
+
+
+def _same_decision(got, expected):
+    assert got.probability == pytest.approx(expected.probability, abs=1e-6)
+    assert (got.favourable, got.threshold, got.client_id) == (expected.favourable, expected.threshold,
+                                                              expected.client_id)
+    assert (got.borderline, got.rare_profile, got.thin_file) == (expected.borderline, expected.rare_profile,
+                                                                expected.thin_file)
+    for lang in ("fr", "en"):
+        assert [r.text(lang) for r in got.reasons] == [r.text(lang) for r in expected.reasons]
+    assert got.base_value == pytest.approx(expected.base_value, abs=1e-6)
+    assert got.contributions == pytest.approx(expected.contributions, abs=1e-6)
+
+
+def _same_suggestions(got, expected):
+    assert [(s.kind, s.changes) for s in got] == [(s.kind, s.changes) for s in expected]
+    assert [s.probability for s in got] == pytest.approx([s.probability for s in expected], abs=1e-6)
+
+
+def test_the_page_model_through_the_api_decides_exactly_as_in_process(remote, core):
+    """Clients (favourable and not), a client after two changes, prospects, and what would change the answer."""
+    ids = core.client_ids()
+    for client in ids[:30]:
+        _same_decision(remote.score_client(client), core.score_client(client))
+    favourable = next(c for c in ids if core.score_client(c).favourable)
+    turnable = next(c for c in ids if not core.score_client(c).favourable and core.suggest(core.score_client(c)))
+    hopeless = next(c for c in ids if not core.score_client(c).favourable and not core.suggest(core.score_client(c)))
+    for client in (favourable, turnable, hopeless):
+        got, expected = remote.score_client(client), core.score_client(client)
+        suggestions = core.suggest(expected)
+        _same_suggestions(remote.suggest(got), suggestions)
+        if suggestions:   # apply the first, then change the income too: the history stays the client's
+            got_after = remote.rescore(remote.rescore(got, suggestions[0].changes), {"AMT_INCOME_TOTAL": 95000.0})
+            expected_after = core.rescore(core.rescore(expected, suggestions[0].changes),
+                                          {"AMT_INCOME_TOTAL": 95000.0})
+            _same_decision(got_after, expected_after)
+            _same_suggestions(remote.suggest(got_after), core.suggest(expected_after))
+    for credit in (150000.0, 900000.0, 2500000.0):
+        prospect = {**PROSPECT, "AMT_CREDIT": credit, "AMT_ANNUITY": credit / 20, "AMT_GOODS_PRICE": credit * 0.9}
+        got, expected = remote.score_prospect(prospect), core.score_prospect(prospect)
+        _same_decision(got, expected)
+        _same_suggestions(remote.suggest(got), core.suggest(expected))
+        _same_decision(remote.rescore(got, {"AMT_INCOME_TOTAL": 400000.0}),
+                       core.rescore(expected, {"AMT_INCOME_TOTAL": 400000.0}))
+
+
+def test_the_page_uses_the_api_when_credit_api_url_is_set(server, core, monkeypatch, tmp_path):
+    from credit_widgets.audit import AuditLog
+    from credit_widgets.remote import ApiCreditModel
+    from credit_widgets.widgets import CreditApp
+
+    monkeypatch.setenv("CREDIT_API_URL", server + "/")
+    app = CreditApp(audit=AuditLog(tmp_path / "audit.sqlite"))
+    assert isinstance(app.model, ApiCreditModel)
+    local = CreditApp(core, AuditLog(tmp_path / "local.sqlite"))
+    for page in (app, local):
+        page._client_id.value = str(core.client_ids()[5])
+    assert app._error.value == "" and app._verdict.value == local._verdict.value
+    assert app._probability.value == local._probability.value and app._reasons.value == local._reasons.value
+
+
+def test_a_silent_api_is_a_message_in_the_officers_language_and_nothing_typed_is_lost(core, tmp_path):
+    from benchmarks.api import _free_port
+    from credit_widgets.audit import AuditLog
+    from credit_widgets.remote import ApiCreditModel
+    from credit_widgets.widgets import CreditApp
+
+    nowhere = ApiCreditModel(core.scoring, core.population, core.model_dir, core.data_dir)
+    nowhere.url = f"http://127.0.0.1:{_free_port()}"           # nothing listens there
+    app = CreditApp(nowhere, AuditLog(tmp_path / "audit.sqlite"))
+    client = str(core.client_ids()[6])
+    app._client_id.value = client
+    assert "service de scoring" in app._error.value and "Traceback" not in app._error.value
+    assert app._client_id.value == client

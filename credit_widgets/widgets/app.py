@@ -16,6 +16,7 @@ from .. import i18n
 from ..audit import AuditError, AuditLog, prospect_key
 from ..explain import input_label
 from ..model import CreditModel
+from ..remote import load_model
 from ..report import decision_html
 from ..schema import FIELDS
 from ..validate import InputError
@@ -56,7 +57,7 @@ class CreditApp(w.VBox):
 
     def __init__(self, model: CreditModel | None = None, audit: AuditLog | None = None, lang: str = "fr"):
         super().__init__()
-        self.model = model or CreditModel.load()
+        self.model = model or load_model()   # through the scoring API when CREDIT_API_URL is set
         self.audit = audit or AuditLog()
         self.lang = lang
         self.decision = None
