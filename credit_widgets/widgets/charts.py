@@ -20,6 +20,12 @@ def _figure(marks, axes, height: int, title: str = "") -> bq.Figure:
                      animation_duration=0)
 
 
+def share_ticks(top: float, most: int = 6) -> np.ndarray:
+    """Round shares from 0 to `top`: bqplot's own ticks on a 0-based share axis put a "-1 %" at the origin."""
+    step = next((step for step in (0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5) if top / step <= most - 1), 1.0)
+    return np.round(np.arange(0.0, top + 1e-9, step), 6)
+
+
 class Gauge:
     """The default probability on a horizontal track, with the decision threshold as a dashed line."""
 
@@ -30,14 +36,15 @@ class Gauge:
         self.track = bq.Lines(x=[0.0, 0.5], y=[0.5, 0.5], scales=scales, colors=["#e6e6e6"], stroke_width=20)
         self.value = bq.Lines(x=[0.0, 0.0], y=[0.5, 0.5], scales=scales, colors=[BLUE], stroke_width=20)
         self.threshold = bq.Lines(x=[0.1, 0.1], y=[0.0, 1.0], scales=scales, colors=[BLACK], stroke_width=4)
-        axis = bq.Axis(scale=self.scale, tick_style=TICKS, tick_format=".0%", num_ticks=6)
-        self.figure = _figure([self.track, self.value, self.threshold], [axis], 90)
+        self.axis = bq.Axis(scale=self.scale, tick_style=TICKS, tick_format=".0%", tick_values=share_ticks(0.5))
+        self.figure = _figure([self.track, self.value, self.threshold], [self.axis], 90)
         self.figure.fig_margin = {"top": 5, "bottom": 30, "left": 15, "right": 25}
 
     def update(self, probability: float, threshold: float, favourable: bool) -> None:
         top = max(0.25, math.ceil(max(probability, threshold) * 1.25 * 20) / 20)
         with self.track.hold_sync(), self.value.hold_sync(), self.threshold.hold_sync():
             self.scale.max = top
+            self.axis.tick_values = share_ticks(top)
             self.track.x = [0.0, top]
             self.value.x = [0.0, probability]
             self.value.colors = [BLUE if favourable else ORANGE]
@@ -94,8 +101,9 @@ class Distribution:
         self.marker = bq.Lines(x=[0.0, 0.0], y=[0.0, 1.0], scales=scales, colors=[BLACK], stroke_width=3,
                                display_legend=True, labels=[""])
         self.x_axis = bq.Axis(scale=self.x, tick_style=TICKS, num_ticks=6)
-        y_axis = bq.Axis(scale=self.y, tick_style=TICKS, side="left", tick_format=".0%", num_ticks=4)
-        self.figure = _figure([self.repaid, self.defaulted, self.marker], [self.x_axis, y_axis], 240)
+        self.y_axis = bq.Axis(scale=self.y, tick_style=TICKS, side="left", tick_format=".0%",
+                              tick_values=share_ticks(1.0, 5))
+        self.figure = _figure([self.repaid, self.defaulted, self.marker], [self.x_axis, self.y_axis], 240)
         self.figure.fig_margin = {"top": 10, "bottom": 35, "left": 50, "right": 20}
         self.figure.legend_location = "top-right"
 
@@ -112,6 +120,7 @@ class Distribution:
             self.repaid.x, self.repaid.y, self.repaid.labels = edges[:-1], repaid_share, [labels[0]]
             self.defaulted.x, self.defaulted.y, self.defaulted.labels = edges[:-1], defaulted_share, [labels[1]]
             self.y.max = top
+            self.y_axis.tick_values = share_ticks(top, 5)
             at = edges[0] if value is None else float(np.clip(value, edges[0], edges[-1]))
             self.marker.x = [at, at]
             self.marker.y = [0.0, top] if value is not None else [0.0, 0.0]
