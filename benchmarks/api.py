@@ -41,13 +41,16 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(scratch: Path) -> tuple[subprocess.Popen, int, float]:
+def start_server(scratch: Path, model_uri: str | None = None, env: dict | None = None
+                 ) -> tuple[subprocess.Popen, int, float]:
+    """`mlflow models serve` of `model_uri` (default: the bundled models/; `models:/name@alias` for the registry,
+    with MLFLOW_TRACKING_URI in `env`) on a free loopback port: (process, port, seconds until /ping answers)."""
     port = _free_port()
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
-           "MLFLOW_DISABLE_TELEMETRY": "true", "CREDIT_AUDIT_LOG": str(scratch / "audit.sqlite")}
+           "MLFLOW_DISABLE_TELEMETRY": "true", "CREDIT_AUDIT_LOG": str(scratch / "audit.sqlite"), **(env or {})}
     log = open(scratch / "server.log", "wb")
     started = time.perf_counter()
-    process = subprocess.Popen([str(BIN / "mlflow"), "models", "serve", "-m", str(ROOT / "models"),
+    process = subprocess.Popen([str(BIN / "mlflow"), "models", "serve", "-m", model_uri or str(ROOT / "models"),
                                 "--env-manager", "local", "-h", "127.0.0.1", "-p", str(port)],
                                env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     for _ in range(STARTUP_POLLS):

@@ -303,3 +303,29 @@ def test_a_silent_api_is_a_message_in_the_officers_language_and_nothing_typed_is
     app._client_id.value = client
     assert "service de scoring" in app._error.value and "Traceback" not in app._error.value
     assert app._client_id.value == client
+
+
+def test_the_registered_champion_is_served_from_the_registry(trained, tmp_path):
+    """What the notebook and `train` register (alias champion, the package shipped inside) is what MLflow serves."""
+    import mlflow
+
+    from benchmarks.api import start_server, stop_server
+    from credit_widgets import CreditModel
+    from credit_widgets.train import MODEL_NAME
+
+    uri = f"models:/{MODEL_NAME}@champion"
+    copy = Path(mlflow.artifacts.download_artifacts(artifact_uri=uri, dst_path=str(tmp_path / "registered"),
+                                                    tracking_uri=trained["tracking_uri"]))
+    assert (copy / "code" / "credit_widgets" / "pyfunc.py").exists(), "the package is not shipped with the model"
+    process, port, _ = start_server(tmp_path, model_uri=uri, env={"MLFLOW_TRACKING_URI": trained["tracking_uri"],
+                                                                  "CREDIT_DATA_DIR": str(trained["data_dir"])})
+    try:
+        core = CreditModel.load(trained["model_dir"], trained["data_dir"])
+        client = core.client_ids()[0]
+        status, answer = _post(f"http://127.0.0.1:{port}", _rows([{"SK_ID_CURR": client}, PROSPECT]))
+        assert status == 200, answer
+        served, prospect = answer["predictions"]
+        assert served["probability"] == pytest.approx(core.score_client(client).probability, abs=1e-6)
+        assert prospect["probability"] == pytest.approx(core.score_prospect(PROSPECT).probability, abs=1e-6)
+    finally:
+        stop_server(process)
