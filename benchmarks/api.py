@@ -9,7 +9,8 @@ few warm-up requests. Figures: throughput (requests/s over the wall time of the 
 ms (time.perf_counter around one request and its full answer), error count (any non-200 or exception). The server
 is started once and stopped by its process group; its start time (until /ping answers) is recorded too. The machine
 has 2 cores and may be shared: the load average before and after are recorded with the figures.
-Results: results/api.json.
+Then the page's own calls with CREDIT_API_URL (score_client with explanations, suggest) against the in-process
+model, on the same clients. Results: results/api.json.
 """
 from __future__ import annotations
 
@@ -134,6 +135,29 @@ def run_round(port: int, ids: list[int], concurrency: int, requests: int, explai
             "p99_ms": round(1000 * _percentile(latencies, 0.99), 2), "errors": errors[0]}
 
 
+def page_latency(port: int, count: int = 60) -> dict:
+    """The page's calls with CREDIT_API_URL (decision and suggestions through HTTP) against the in-process model,
+    same clients, alternating so that load changes hit both alike: median and p90 in ms."""
+    from credit_widgets import CreditModel
+    from credit_widgets.remote import ApiCreditModel
+
+    local = CreditModel.load()
+    remote = ApiCreditModel(local.scoring, local.population, local.model_dir, local.data_dir)
+    remote.url = f"http://127.0.0.1:{port}"
+    timings = {f"{way}_{call}": [] for way in ("api", "in_process") for call in ("score_client", "suggest")}
+    for client in local.client_ids()[:count]:
+        for way, model in (("api", remote), ("in_process", local)):
+            t0 = time.perf_counter()
+            decision = model.score_client(client)
+            t1 = time.perf_counter()
+            model.suggest(decision)
+            timings[f"{way}_score_client"].append(t1 - t0)
+            timings[f"{way}_suggest"].append(time.perf_counter() - t1)
+    return {name: {"median_ms": round(1000 * _percentile(values, 0.5), 1),
+                   "p90_ms": round(1000 * _percentile(values, 0.9), 1)} for name, values in timings.items()} | {
+        "clients": count}
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.api", description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=300, help="requests per round (all threads together)")
@@ -154,12 +178,14 @@ def main(argv=None) -> int:
                 for concurrency in CONCURRENCY:
                     rounds.append(run_round(port, ids, concurrency, args.requests, explain))
                     print(json.dumps(rounds[-1]), flush=True)
+            page = page_latency(port)
+            print(json.dumps({"page_through_api": page}), flush=True)
         finally:
             stop_server(process)
     result = {"machine": {"cpus": os.cpu_count(), "loadavg_before": [round(v, 2) for v in load_before],
                           "loadavg_after": [round(v, 2) for v in os.getloadavg()],
                           "python": sys.version.split()[0]},
-              "server_start_s": round(startup, 2), "rounds": rounds}
+              "server_start_s": round(startup, 2), "rounds": rounds, "page_through_api": page}
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "api.json").write_text(json.dumps(result, indent=2) + "\n")
     print(f"server start {startup:.1f} s; written to {RESULTS / 'api.json'}")
