@@ -1,16 +1,27 @@
-"""The set-up files stay consistent: one list of dependencies, repeated for conda."""
+"""The set-up files stay consistent: one list of dependencies, repeated for conda and for Binder."""
+import os
 import re
 import tomllib
 
 from conftest import REPO
 
 
+def _pyproject() -> dict:
+    return tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+
+
 def _pyproject_pins() -> set[str]:
-    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    project = _pyproject()
     pins = set(project["dependencies"])
     for extra in project["optional-dependencies"].values():
         pins |= set(extra)
     return pins
+
+
+def _binder_requirements() -> list[str]:
+    """binder/requirements.txt's lines, comments and blank lines left out."""
+    lines = (REPO / "binder" / "requirements.txt").read_text().splitlines()
+    return [line.split("#", 1)[0].strip() for line in lines if line.split("#", 1)[0].strip()]
 
 
 def _conda_pip_pins() -> set[str]:
@@ -27,6 +38,33 @@ def test_environment_yml_repeats_pyproject_pins():
     pyproject, conda = _pyproject_pins(), _conda_pip_pins()
     assert pyproject - conda == set(), f"missing from environment.yml: {sorted(pyproject - conda)}"
     assert conda - pyproject == set(), f"only in environment.yml: {sorted(conda - pyproject)}"
+
+
+def test_binder_requirements_repeat_pyproject_runtime_pins():
+    """Binder gets the runtime dependencies only (no test tools), with pyproject's exact pins; postBuild adds the
+    project itself without dependencies, so nothing else is resolved on Binder."""
+    runtime, binder = set(_pyproject()["dependencies"]), _binder_requirements()
+    assert len(binder) == len(set(binder)), f"repeated in binder/requirements.txt: {binder}"
+    assert runtime - set(binder) == set(), f"missing from binder/requirements.txt: {sorted(runtime - set(binder))}"
+    assert set(binder) - runtime == set(), f"only in binder/requirements.txt: {sorted(set(binder) - runtime)}"
+    post_build = (REPO / "binder" / "postBuild").read_text()
+    assert re.search(r"pip install --no-deps .*-e \.", post_build), "postBuild must install the project, --no-deps"
+
+
+def test_binder_python_matches_the_conda_environment():
+    runtime = (REPO / "binder" / "runtime.txt").read_text().strip()
+    conda = re.search(r"^\s+- python=([\d.]+)\s*$", (REPO / "environment.yml").read_text(), re.M)
+    assert conda and runtime == f"python-{conda.group(1)}", f"binder/runtime.txt says {runtime!r}"
+    minimum = re.fullmatch(r">=(\d+)\.(\d+)", _pyproject()["requires-python"])
+    assert tuple(map(int, conda.group(1).split("."))) >= tuple(map(int, minimum.groups()))
+
+
+def test_binder_scripts_are_executable():
+    """repo2docker runs binder/postBuild and binder/start as programs (a clone keeps git's executable bit)."""
+    for name in ("postBuild", "start"):
+        script = REPO / "binder" / name
+        assert os.access(script, os.X_OK), f"{script} is not executable: chmod +x it (git keeps the bit)"
+        assert script.read_text().startswith("#!/usr/bin/env bash\n"), f"{script} needs its shebang"
 
 
 def test_ci_runs_the_readme_test_command():

@@ -1,0 +1,194 @@
+"""The Binder launch path, as far as this machine goes without Docker or conda.
+
+repo2docker builds the image from binder/: `pip install -r binder/requirements.txt`, then `binder/postBuild` from the
+repository's root; at launch `binder/start` runs the Jupyter server, and mybinder.org opens
+`?urlpath=voila/render/app.ipynb`, i.e. Voilà as a Jupyter Server extension. Here the same steps run on a fresh copy
+of the repository (its tracked and unignored files, as a clone has them) with a fresh venv in a temporary folder
+(this machine's python3 stands for runtime.txt's): the same install commands, the postBuild script itself with the
+venv first on PATH, `binder/start jupyter server` with a token on a free loopback port, every Jupyter, IPython and
+matplotlib folder and HOME in the temporary folder. Debian's Chromium then opens the page with the token, the checks
+of tests/test_page_e2e.py say it is the `make app` page (template `credit`, sources stripped, nothing from outside),
+and a known client gets a verdict. The venv (about 1.3 GB) and the copy are removed afterwards; /work/main/.venv is
+never touched. Step timings go to test-artifacts/test_binder_timings.json.
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from conftest import REPO
+
+import test_page_e2e as e2e   # noqa: E402  (skips this module too while the page has not landed)
+from benchmarks.page import LOAD_MS, _free_port, kernel_pids   # noqa: E402
+from playwright.sync_api import expect   # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+browser = e2e.browser   # the same session's Chromium fixture (Debian's, headless)
+
+INSTALL_TIMEOUT_S = 900   # guards only: the install took about 95 s here (wheels from PyPI and the local mirror)
+TIMINGS = e2e.ARTIFACTS / "test_binder_timings.json"
+
+
+def _run(command: list[str], log: Path, **kwargs) -> float:
+    """Run a build step, its output to `log`; fail with the log's tail. Returns the seconds it took."""
+    t0 = time.perf_counter()
+    with open(log, "wb") as out:
+        done = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, timeout=INSTALL_TIMEOUT_S, **kwargs)
+    if done.returncode:
+        pytest.fail(f"{' '.join(map(str, command))} exited {done.returncode}:\n{log.read_text()[-4000:]}")
+    return round(time.perf_counter() - t0, 1)
+
+
+def _clone_like_copy(target: Path) -> None:
+    """The files a clone would have (tracked, and new ones not ignored: models/cache/, .venv/... stay out)."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=REPO,
+                            capture_output=True, check=True).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        source = REPO / name
+        if source.is_file():   # a tracked file deleted in the work tree is listed too
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)   # keeps the executable bit of binder/postBuild and binder/start
+
+
+def _build_env(venv: Path, scratch: Path) -> dict[str, str]:
+    """The fresh venv first on PATH, and nothing of the project's own .venv."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "JUPYTER_PATH", "JUPYTER_CONFIG_PATH")}
+    main_venv = str(REPO / ".venv")
+    path = [p for p in env.get("PATH", "").split(os.pathsep) if p and not p.startswith(main_venv)]
+    env.update(PATH=os.pathsep.join([str(venv / "bin"), *path]), VIRTUAL_ENV=str(venv),
+               MPLCONFIGDIR=str(scratch / "mpl"), MPLBACKEND="Agg", MLFLOW_DISABLE_TELEMETRY="true",
+               PIP_NO_INPUT="1", PIP_DISABLE_PIP_VERSION_CHECK="1", PIP_PROGRESS_BAR="off")
+    return env
+
+
+def _wait_until_up(server: subprocess.Popen, origin: str, token: str, log: Path) -> None:
+    deadline = time.monotonic() + LOAD_MS / 1000
+    while True:
+        if server.poll() is not None:
+            raise RuntimeError(f"the Jupyter server exited:\n{log.read_text()[-3000:]}")
+        try:
+            request = urllib.request.Request(origin + "api/status", headers={"Authorization": f"token {token}"})
+            with urllib.request.urlopen(request, timeout=5) as answer:
+                if answer.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the Jupyter server did not answer:\n{log.read_text()[-3000:]}")
+        time.sleep(0.2)
+
+
+def _stop(server: subprocess.Popen) -> None:
+    kernels = kernel_pids(server.pid)
+    try:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+    except ProcessLookupError:
+        pass
+    for pid in kernels:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+@pytest.fixture(scope="module")
+def binder():
+    """Build as repo2docker does, start as Binder does; everything removed afterwards."""
+    scratch = Path(tempfile.mkdtemp(prefix="cw-binder-"))
+    timings: dict[str, float] = {}
+    server = None
+    try:
+        repo, venv, home = scratch / "repo", scratch / "venv", scratch / "home"
+        for folder in (repo, home, scratch / "mpl"):
+            folder.mkdir()
+        t0 = time.perf_counter()
+        _clone_like_copy(repo)
+        timings["copy_s"] = round(time.perf_counter() - t0, 1)
+        # python3 -m venv, from the interpreter running the tests (a venv's own python makes its base's venv)
+        timings["venv_s"] = _run([sys.executable, "-m", "venv", str(venv)], scratch / "venv.log")
+        env = _build_env(venv, scratch)
+        # repo2docker: pip install --no-cache-dir -r binder/requirements.txt (the cache stays here: less to fetch)
+        timings["pip_install_requirements_s"] = _run(
+            [str(venv / "bin" / "python"), "-m", "pip", "install", "-r", "binder/requirements.txt"],
+            scratch / "pip.log", cwd=repo, env=env)
+        timings["postBuild_s"] = _run([str(repo / "binder" / "postBuild")], scratch / "postBuild.log", cwd=repo,
+                                      env=env)
+        timings["pip_check_s"] = _run([str(venv / "bin" / "python"), "-m", "pip", "check"], scratch / "check.log",
+                                      cwd=repo, env=env)
+        assert list((repo / "models" / "cache").iterdir()), "postBuild left no client-base cache in models/cache/"
+
+        # launch: Binder's working directory is the repository; HOME and every Jupyter folder are throw-away
+        env.update(HOME=str(home), JUPYTER_CONFIG_DIR=str(scratch / "jupyter-config"),
+                   JUPYTER_DATA_DIR=str(scratch / "jupyter-data"), JUPYTER_RUNTIME_DIR=str(scratch / "runtime"),
+                   IPYTHONDIR=str(scratch / "ipython"), XDG_CACHE_HOME=str(scratch / "cache"),
+                   CREDIT_AUDIT_LOG=str(scratch / "audit.sqlite"))
+        port, token = _free_port(), secrets.token_hex(16)
+        command = [str(repo / "binder" / "start"), "jupyter", "server", "--no-browser", "--ServerApp.ip=127.0.0.1",
+                   f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}"]
+        if os.geteuid() == 0:   # these machines run as root; Binder's user is not
+            command.append("--allow-root")
+        log = scratch / "jupyter-server.log"
+        t0 = time.perf_counter()
+        with open(log, "wb") as out:
+            server = subprocess.Popen(command, cwd=repo, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                      start_new_session=True)
+        origin = f"http://127.0.0.1:{port}/"
+        _wait_until_up(server, origin, token, log)
+        timings["server_up_s"] = round(time.perf_counter() - t0, 1)
+        yield SimpleNamespace(origin=origin, page_url=f"{origin}voila/render/app.ipynb?token={token}",
+                              pid=server.pid, log=log, venv=venv, timings=timings)
+    finally:
+        if server is not None:
+            _stop(server)
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def test_binder_launch_serves_the_page_and_answers(binder, browser):
+    context = browser.new_context(viewport={"width": e2e.WIDTH, "height": e2e.HEIGHT}, locale="fr-FR")
+    page = context.new_page()
+    page.set_default_timeout(e2e.STEP_MS)
+    page.outside_requests = []
+    page.on("request", lambda r: None if r.url.startswith((binder.origin, "data:", "blob:", "about:")) else
+            page.outside_requests.append(r.url))
+    try:
+        t0 = time.perf_counter()
+        page.goto_response = page.goto(binder.page_url)
+        page.wait_for_selector(".cw-client-id input", state="visible", timeout=LOAD_MS)
+        binder.timings["page_usable_s"] = round(time.perf_counter() - t0, 1)
+        # the `make app` page: template `credit` (voila.json read by the extension), no sources, nothing outside
+        e2e.test_page_is_offline_titled_and_hides_sources(page)
+        t0 = time.perf_counter()
+        e2e.show_client(page, e2e._first_client_id())
+        binder.timings["first_verdict_s"] = round(time.perf_counter() - t0, 1)
+        expect(page.locator(".cw-probability")).to_have_text(e2e.PERCENT)
+        e2e.check_page_is_clean(page)
+        # the kernel is the fresh venv's, not the project's .venv
+        kernels = kernel_pids(binder.pid)
+        assert kernels and all(Path(f"/proc/{pid}/cmdline").read_bytes().startswith(str(binder.venv).encode())
+                               for pid in kernels), kernels
+    finally:
+        e2e.full_page_screenshot(page, e2e.ARTIFACTS / "test_binder_launch_serves_the_page_and_answers.png")
+        page.goto("about:blank")
+        context.close()
+        TIMINGS.parent.mkdir(exist_ok=True)
+        TIMINGS.write_text(json.dumps(binder.timings, indent=2) + "\n")
+        print("binder timings:", json.dumps(binder.timings))
