@@ -4,6 +4,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 APP_PORT ?= 8866
+# Where the page listens: loopback unless a proxy or the officers' network needs another address (docs/deploy.md).
+APP_HOST ?= 127.0.0.1
+# Pre-heated kernels waiting for the next officer; empty = voila.json's default_pool_size.
+POOL_SIZE ?=
 API_PORT ?= 5001
 
 .PHONY: app api test setup setup-test browser clean
@@ -27,7 +31,9 @@ setup-test: $(VENV)/.test-installed
 app: setup
 	@# the client base is summarised once per (model, data) and cached beside the model: do it before serving
 	$(BIN)/python -c "from credit_widgets import CreditModel; CreditModel.load()"
-	JUPYTER_PATH="$(CURDIR)/share/jupyter" $(BIN)/voila app.ipynb --port=$(APP_PORT) --Voila.ip=127.0.0.1
+	@# voila.json (read from this folder) sets the template, the pool, idle-kernel culling and what is served
+	JUPYTER_PATH="$(CURDIR)/share/jupyter" $(BIN)/voila app.ipynb --port=$(APP_PORT) \
+		--Voila.ip=$(APP_HOST) $(if $(POOL_SIZE),--VoilaConfiguration.default_pool_size=$(POOL_SIZE))
 
 api: setup
 	PATH="$(CURDIR)/$(BIN):$$PATH" MLFLOW_DISABLE_TELEMETRY=true $(BIN)/mlflow models serve -m models --env-manager local -h 127.0.0.1 -p $(API_PORT)

@@ -131,9 +131,10 @@ def wait_quiet_kernel(server_pid: int, exclude: set[int], quiet_s: float = 1.5, 
 
 
 @contextmanager
-def voila_server(scratch: Path, preheat: bool = False):
+def voila_server(scratch: Path, preheat: bool = False, pool_size: int = 1, extra_args: tuple[str, ...] = ()):
     """Voilà as `make app` starts it, on a free loopback port, with a throw-away audit log; stopped on exit by its
-    own process group (the browser tests use it too)."""
+    own process group (the browser tests use it too). `extra_args` go last on the command line, where they override
+    voila.json (as `make app`'s POOL_SIZE does)."""
     env = dict(os.environ,
                JUPYTER_PATH=str(REPO / "share" / "jupyter"),
                JUPYTER_RUNTIME_DIR=str(scratch / "runtime"),
@@ -145,7 +146,8 @@ def voila_server(scratch: Path, preheat: bool = False):
     command = [str(REPO / ".venv" / "bin" / "voila"), "app.ipynb", "--no-browser", f"--port={port}",
                "--Voila.ip=127.0.0.1"]
     # voila.json pre-heats one kernel; the cold case turns that off to measure a kernel started on request
-    command += ["--preheat_kernel=True", "--pool_size=1"] if preheat else ["--preheat_kernel=False"]
+    command += ["--preheat_kernel=True", f"--pool_size={pool_size}"] if preheat else ["--preheat_kernel=False"]
+    command += list(extra_args)
     log_path = scratch / f"voila-{'preheat' if preheat else 'on-demand'}.log"
     with open(log_path, "wb") as log:
         server = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -195,12 +197,22 @@ def open_page(browser, url: str):
     return context, page, time.perf_counter() - t0
 
 
-def page_kernel(page, server_pid: int) -> int | None:
-    kernel_id = page.evaluate("JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
+KERNEL_ID = "() => JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"
+
+
+def kernel_pid(server_pid: int, kernel_id: str) -> int | None:
+    """The process of one of the server's kernels, found by its connection file's name."""
     for pid in kernel_pids(server_pid):
-        if f"kernel-{kernel_id}.json".encode() in Path(f"/proc/{pid}/cmdline").read_bytes():
-            return pid
+        try:
+            if f"kernel-{kernel_id}.json".encode() in Path(f"/proc/{pid}/cmdline").read_bytes():
+                return pid
+        except OSError:
+            continue
     return None
+
+
+def page_kernel(page, server_pid: int) -> int | None:
+    return kernel_pid(server_pid, page.evaluate(KERNEL_ID))
 
 
 def close_page(context, page, server_pid: int) -> bool:
