@@ -63,3 +63,19 @@ def credit_model(trained):
     from credit_widgets import CreditModel
 
     return CreditModel.load(trained["model_dir"], trained["data_dir"])
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, one for the whole session: sync Playwright can run only once per thread, so
+    every browser test (page, Binder launch) shares this one fixture."""
+    from playwright.sync_api import sync_playwright
+
+    from benchmarks.page import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (apt-get install chromium)")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -37,8 +37,6 @@ from playwright.sync_api import expect   # noqa: E402
 
 pytestmark = pytest.mark.slow
 
-browser = e2e.browser   # the same session's Chromium fixture (Debian's, headless)
-
 INSTALL_TIMEOUT_S = 900   # guards only: the install took about 95 s here (wheels from PyPI and the local mirror)
 TIMINGS = e2e.ARTIFACTS / "test_binder_timings.json"
 

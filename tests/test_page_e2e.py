@@ -23,10 +23,10 @@ if not (REPO / "credit_widgets" / "widgets" / "__init__.py").exists():
                 allow_module_level=True)
 
 # after the skip: a test dependency, not needed until the page exists
-from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Page, expect  # noqa: E402
 from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
-from benchmarks.page import CHROMIUM, CHROMIUM_ARGS, LOAD_MS, kernel_pids, voila_server  # noqa: E402
+from benchmarks.page import LOAD_MS, kernel_pids, voila_server  # noqa: E402
 
 ARTIFACTS = REPO / "test-artifacts"
 STEP_MS = 60_000       # one rescoring round trip: only a guard against a hang
@@ -44,16 +44,6 @@ def voila(tmp_path_factory):
     Test decisions go to a throw-away audit log, not the repository's."""
     with voila_server(tmp_path_factory.mktemp("voila")) as server:
         yield SimpleNamespace(**server)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (apt-get install chromium)")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 WIDTH, HEIGHT = 1320, 900
