@@ -4,10 +4,11 @@ number of rows, on a local session or a cluster.
     python -m credit_widgets.spark --model models/ --data data/ --out scores.parquet [--master local[2]]
                                    [--reasons | --explain] [--base DIR] [--batch-rows 1000]
 
-`--data` is an application file of the Home Credit schema (CSV, CSV.gz or parquet) or a folder holding
-application_train and/or application_test; every row is scored as the API scores a row with `SK_ID_CURR` and
-application columns: a known client keeps their credit history (a row of the client base scores exactly as
-`credit_widgets.score` scores the file), an unknown id is a prospect without history. Known clients are those of the
+`--data` is one or more application files of the Home Credit schema (CSV, CSV.gz or parquet; local paths or URIs
+that Spark reads, such as hdfs:// or s3a://) or local folders holding application_train and/or application_test.
+Every row is scored as the API scores a row with `SK_ID_CURR` and application columns: a known client keeps their
+credit history (a row of the client base scores exactly as `credit_widgets.score` scores the file), an unknown id
+is a prospect without history. Known clients are those of the
 client base (`--base`, else CREDIT_DATA_DIR, else data/) wherever the Spark workers run. Columns outside the
 application schema (TARGET, extras) are left out. The output (a Spark folder of parquet or CSV part files) has
 SK_ID_CURR, probability, decision and threshold; `--reasons` adds the reasons (JSON), `--explain` the reasons and
@@ -103,19 +104,17 @@ def session(master: str | None = "local[2]", batch_rows: int = BATCH_ROWS, drive
     return spark
 
 
-def _csv_header(path: Path) -> list[str]:
-    import gzip
-
-    with open(path, "rb") as raw:
-        gzipped = raw.read(2) == b"\x1f\x8b"
-    with (gzip.open if gzipped else open)(path, "rt", encoding="utf-8") as stream:
-        line = stream.readline()
-    return [c.strip().strip('"') for c in line.rstrip("\r\n").split(",")]
+def _is_uri(path) -> bool:
+    return bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", str(path)))
 
 
-def _application_files(path: Path) -> list[Path]:
+def _application_files(path) -> list:
+    """The application files of a local folder (application_train and/or application_test), or the path itself
+    (a local file, or a URI such as hdfs://... or s3a://... that Spark reads on the cluster)."""
     from .data import find_table
 
+    if _is_uri(path):
+        return [str(path)]
     path = Path(path)
     if path.is_dir():
         found = [find_table(path, name) for name in APPLICATION_TABLES]
@@ -128,25 +127,29 @@ def _application_files(path: Path) -> list[Path]:
     return [path]
 
 
-def read_applications(spark, path: Path | str):
-    """The application rows of a file or folder as a Spark DataFrame with the schema's columns only: ids as long,
-    numbers as double, text as string (CSV gets that schema from its header; parquet keeps its own types)."""
+def read_applications(spark, *paths):
+    """The application rows of files or folders (local paths or URIs) as one Spark DataFrame with the schema's
+    columns only. Parquet keeps its types; CSV (also .csv.gz) gets the loader's types from its header: ids as
+    long, every other number as double, text as string."""
     from pyspark.sql.types import StructType
 
+    kinds = TABLES["application_train"].columns
     frames = []
-    for file in _application_files(Path(path)):
-        if file.suffix == ".parquet":
-            frame = spark.read.parquet(str(file))
+    for file in [f for path in paths for f in _application_files(path)]:
+        name = str(file)
+        if name.endswith(".parquet") or (_is_uri(name) and not re.search(r"\.csv(\.gz)?$", name)):
+            frame = spark.read.parquet(name)
         else:
-            header = _csv_header(file)
-            schema = StructType.fromDDL(", ".join(
-                f"`{c}` {_SPARK_TYPES[TABLES['application_train'].columns[c]] if c in TABLES['application_train'].columns else 'string'}"
-                for c in header))
-            frame = spark.read.csv(str(file), header=True, schema=schema, enforceSchema=False, mode="FAILFAST")
+            header = spark.read.option("header", True).csv(name).columns
+            schema = StructType.fromDDL(", ".join(f"`{c}` {_SPARK_TYPES.get(kinds.get(c), 'string')}"
+                                                  for c in header))
+            frame = spark.read.csv(name, header=True, schema=schema, enforceSchema=False, mode="FAILFAST")
         columns = [c for c in frame.columns if c in APPLICATION_COLUMNS]
         if "SK_ID_CURR" not in columns:
-            raise ValueError(f"{file} has no SK_ID_CURR column")
+            raise ValueError(f"{name} has no SK_ID_CURR column")
         frames.append(frame.select(*columns))
+    if not frames:
+        raise ValueError("no application file given")
     result = frames[0]
     for frame in frames[1:]:
         result = result.unionByName(frame, allowMissingColumns=True)
@@ -158,8 +161,8 @@ def score(spark, applications, model_uri: str, *, reasons: bool = False, explain
     """Spark DataFrame of SK_ID_CURR and `output_fields(reasons, explain)` for every row of `applications` (a
     Spark DataFrame with SK_ID_CURR and application columns; others are left out). Lazy, except `warm_up`: one
     row is scored first so that a client base seen for the first time is summarised (and cached beside the
-    worker's copy of the model) once, not by every task at the same time. `partitions`: at least this many
-    (default: the session's parallelism), so that every core scores."""
+    worker's copy of the model) once, not by every task at the same time. `partitions`: how many (default: the
+    session's parallelism, unless the input already has at least twice that many)."""
     import mlflow.pyfunc
     from pyspark.sql import functions as F
 
@@ -170,7 +173,7 @@ def score(spark, applications, model_uri: str, *, reasons: bool = False, explain
     batch_rows = int(spark.conf.get("spark.sql.execution.arrow.maxRecordsPerBatch"))
     extra_env = {"CREDIT_API_MAX_ROWS": str(max(batch_rows, 1000))}
     if base is not None:
-        extra_env["CREDIT_DATA_DIR"] = str(Path(base).resolve())
+        extra_env["CREDIT_DATA_DIR"] = str(Path(base).absolute())   # read by the workers: a local or mounted folder
     elif os.environ.get("CREDIT_DATA_DIR"):
         extra_env["CREDIT_DATA_DIR"] = os.environ["CREDIT_DATA_DIR"]
     # the answer's SK_ID_CURR is taken from the input row (a prospect without id stays null)
@@ -182,9 +185,15 @@ def score(spark, applications, model_uri: str, *, reasons: bool = False, explain
     rows = applications.select(*columns)
     if warm_up:
         collect(rows.limit(1).select(predict(F.struct(*columns)).alias("s")))
-    wanted = partitions or spark.sparkContext.defaultParallelism
-    if rows.rdd.getNumPartitions() < wanted:
-        rows = rows.repartition(wanted)
+    # A file is one partition per row group (pandas writes one): application_train and application_test are two
+    # very unequal partitions, so one core would do most of the work. Few partitions are spread evenly over the
+    # cores; many (a large input on a cluster) are left as they are. On a local master each task loads the model.
+    cores = spark.sparkContext.defaultParallelism
+    have = rows.rdd.getNumPartitions()
+    if partitions and partitions != have:
+        rows = rows.repartition(partitions)
+    elif not partitions and have < 2 * cores:
+        rows = rows.repartition(cores)
     scored = rows.select(F.col("SK_ID_CURR"), predict(F.struct(*columns)).alias("_score"))
     return scored.select("SK_ID_CURR", *[F.col(f"_score.{f}").alias(f) for f in fields])
 
@@ -228,8 +237,8 @@ def _run(action):
         return action()
     except (PySparkException, Py4JJavaError) as error:
         message = _clean(error)
-        if re.match(r"Row \d+", message):
-            message += " (rows count from 0 within one batch of the job, not from the top of the file)"
+        # the model counts rows within its call: one Arrow batch of a repartitioned job, not the file's line
+        message = re.sub(r"^Row \d+", "A row", message)
         raise SparkScoringError(message) from None
 
 
@@ -247,18 +256,21 @@ def write(scored, out: Path | str, overwrite: bool = False) -> None:
     """Spark's folder of part files: parquet, or CSV when `out` ends with .csv."""
     writer = scored.write.mode("overwrite" if overwrite else "errorifexists")
     target = str(out)
-    _run(lambda: writer.option("header", True).csv(target) if target.endswith(".csv") else writer.parquet(target))
+    _run(lambda: writer.option("header", True).option("escape", "\"").csv(target) if target.endswith(".csv")
+         else writer.parquet(target))
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m credit_widgets.spark", description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="models", help="MLflow model: folder, models:/name@alias, runs:/...")
-    parser.add_argument("--data", type=Path, required=True, help="application file or folder")
-    parser.add_argument("--out", type=Path, required=True, help="output folder: .parquet (default) or .csv")
+    parser.add_argument("--data", nargs="+", required=True,
+                        help="application files or folders (local paths, or URIs Spark reads: hdfs://, s3a://...)")
+    parser.add_argument("--out", required=True, help="output folder (path or URI): parquet, or CSV if it ends with .csv")
     parser.add_argument("--master", default=None,
                         help="Spark master (default: spark-submit's, else local[2])")
-    parser.add_argument("--base", type=Path, default=None,
-                        help="client base (history) for known ids (default: CREDIT_DATA_DIR, else data/)")
+    parser.add_argument("--base", default=None,
+                        help="client base (history) for known ids, a folder every worker can read "
+                             "(default: CREDIT_DATA_DIR, else data/)")
     what = parser.add_mutually_exclusive_group()
     what.add_argument("--reasons", action="store_true", help="add the reasons (JSON)")
     what.add_argument("--explain", action="store_true", help="add the reasons and grouped contributions (JSON)")
@@ -273,12 +285,11 @@ def main(argv=None) -> int:
     started = time.perf_counter()
     spark = session(master, batch_rows=args.batch_rows)
     try:
-        applications = read_applications(spark, args.data)
+        applications = read_applications(spark, *args.data)
         scored = score(spark, applications, args.model, reasons=args.reasons, explain=args.explain,
                        base=args.base, partitions=args.partitions)
         write(scored, args.out, overwrite=args.overwrite)
-        written = spark.read.parquet(str(args.out)) if not str(args.out).endswith(".csv") else None
-        count = written.count() if written is not None else None
+        count = spark.read.parquet(args.out).count() if not args.out.endswith(".csv") else None
     except (SparkScoringError, FileNotFoundError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
