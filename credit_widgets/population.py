@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -161,21 +163,33 @@ class Population:
 
     # ---- cache ---------------------------------------------------------------------------------------------
     def save(self, folder: Path) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
-        arrays = {"ids": self.ids, "target": self.target, "probability": self.probability,
-                  "features": self.features, "z": self.z, "similarity_center": self.similarity_center,
-                  "similarity_scale": self.similarity_scale}
-        for column, spec in self.positions.items():
-            for key, values in spec.items():
-                arrays[f"pos|{column}|{key}"] = values
-        tmp = folder / "arrays.tmp.npz"
-        np.savez(tmp, **arrays)
-        self.applications.to_parquet(folder / "applications.parquet", index=False)
-        meta = {"version": CACHE_VERSION, "stats": self.stats.__dict__, "importance": self.importance,
-                "categories": self.categories, "similarity_index": self.similarity_index,
-                "rare_threshold": self.rare_threshold, "feature_names": self.feature_names}
-        (folder / "meta.json").write_text(json.dumps(meta))
-        os.replace(tmp, folder / "arrays.npz")   # last: a folder with arrays.npz is complete
+        """Written whole in a private folder, then renamed into place: kernels that start together on a fresh
+        machine may all build the same cache, and none may read another's half-written files."""
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+        try:
+            arrays = {"ids": self.ids, "target": self.target, "probability": self.probability,
+                      "features": self.features, "z": self.z, "similarity_center": self.similarity_center,
+                      "similarity_scale": self.similarity_scale}
+            for column, spec in self.positions.items():
+                for key, values in spec.items():
+                    arrays[f"pos|{column}|{key}"] = values
+            np.savez(staging / "arrays.npz", **arrays)
+            self.applications.to_parquet(staging / "applications.parquet", index=False)
+            meta = {"version": CACHE_VERSION, "stats": self.stats.__dict__, "importance": self.importance,
+                    "categories": self.categories, "similarity_index": self.similarity_index,
+                    "rare_threshold": self.rare_threshold, "feature_names": self.feature_names}
+            (staging / "meta.json").write_text(json.dumps(meta))
+            if folder.exists() and not (folder / "arrays.npz").exists():
+                shutil.rmtree(folder, ignore_errors=True)   # left incomplete by an interrupted build
+            try:
+                os.rename(staging, folder)
+            except OSError:
+                if not (folder / "arrays.npz").exists():
+                    raise
+                # another process built the same (model, data) cache first: same content, keep theirs
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
 
     @classmethod
     def load(cls, folder: Path) -> "Population":

@@ -1,5 +1,6 @@
 """The decision core: score, explain, position and suggest, for a client or a prospect."""
 import math
+import os
 
 import numpy as np
 import pytest
@@ -244,6 +245,29 @@ def test_the_client_base_is_cached_beside_the_model(trained, credit_model):
     assert again.global_importance() == credit_model.global_importance()
     top = next(iter(credit_model.global_importance()))
     assert top.startswith(("EXT_SOURCE", "history:"))
+
+
+def test_kernels_building_the_cache_together_all_get_a_whole_one(trained, tmp_path):
+    """Several page kernels started at once on a fresh machine build the same cache: no one reads a half-written
+    file, one folder remains, no scratch folder is left behind."""
+    import shutil
+    import subprocess
+    import sys
+
+    model_dir = tmp_path / "model"
+    shutil.copytree(trained["model_dir"], model_dir, ignore=shutil.ignore_patterns("cache"))
+    code = ("import sys; from credit_widgets import CreditModel; "
+            "m = CreditModel.load(sys.argv[1], sys.argv[2]); print(m.score_client(m.client_ids()[3]).probability)")
+    home = tmp_path / "home"   # where a failed write beside the model would fall back to
+    env = {**os.environ, "HOME": str(home)}
+    processes = [subprocess.Popen([sys.executable, "-c", code, str(model_dir), str(trained["data_dir"])], env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    results = [p.communicate(timeout=600) for p in processes]
+    assert all(p.returncode == 0 for p in processes), [err[-2000:] for _, err in results]
+    assert len({out.strip() for out, _ in results}) == 1
+    entries = list((model_dir / "cache").iterdir())
+    assert len(entries) == 1 and (entries[0] / "arrays.npz").exists(), entries
+    assert not (home / ".cache" / "credit_widgets").exists(), "a kernel failed to write beside the model"
 
 
 def test_real_clients_go_through_the_core_unchanged(trained, real_joined_dir, tmp_path):
