@@ -38,6 +38,10 @@ def _bad(message: str) -> MlflowException:
     return MlflowException(message, error_code=INVALID_PARAMETER_VALUE)
 
 
+def _plain_id(value):
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 def _truthy(value) -> bool:
     if isinstance(value, str):
         return value.strip().lower() in ("true", "1", "yes")
@@ -79,7 +83,10 @@ class CreditPyfunc(mlflow.pyfunc.PythonModel):
                 else:
                     probabilities = self.model.probabilities(applicants)
         except InputError as error:
-            where = f"Row {error.row}" if getattr(error, "row", None) is not None else "Input"
+            row = getattr(error, "row", None)
+            where = "Input" if row is None else f"Row {row}"
+            if row is not None and "SK_ID_CURR" in frame and not pd.isna(frame["SK_ID_CURR"].iloc[row]):
+                where += f" (SK_ID_CURR {_plain_id(frame['SK_ID_CURR'].iloc[row])})"   # rows of a big job
             field = f", field {error.field}" if error.field else ""
             raise _bad(f"{where}{field}: {error.message('en')}") from None
         ids = [a.client_id for a in applicants]

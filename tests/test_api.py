@@ -195,7 +195,7 @@ def test_out_of_range_change_of_a_known_client_names_the_row_and_field(server, c
     status, answer = _post(server, _rows([{"SK_ID_CURR": int(client_ids[0])},
                                           {"SK_ID_CURR": int(client_ids[1]), "AMT_CREDIT": 1.0}]))
     assert 400 <= status < 500
-    assert "Row 1" in _message(answer) and "AMT_CREDIT" in _message(answer)
+    assert f"Row 1 (SK_ID_CURR {int(client_ids[1])})" in _message(answer) and "AMT_CREDIT" in _message(answer)
 
 
 def test_empty_row_is_a_4xx_naming_the_row(server, client_ids):

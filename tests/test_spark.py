@@ -135,5 +135,7 @@ def test_a_bad_row_fails_fast_with_the_models_message(spark):
     error = outcome.get("error")
     assert isinstance(error, cs.SparkScoringError), repr(error)
     message = str(error)
-    assert message.startswith("A row, field AMT_CREDIT: Credit amount must be between"), message
+    bad_id = int(frame.loc[7, "SK_ID_CURR"])   # the file's row, named by its id: the model's row counts per batch
+    assert message.startswith(f"A row (SK_ID_CURR {bad_id}), field AMT_CREDIT: Credit amount must be between"), \
+        message
     assert "Traceback" not in message and "at org.apache" not in message and len(message) < 600, message
