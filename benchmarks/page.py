@@ -169,20 +169,25 @@ def voila_server(scratch: Path, preheat: bool = False, pool_size: int = 1, extra
             time.sleep(0.2)
         yield {"url": url, "pid": server.pid, "log": log_path}
     finally:
-        kernels = kernel_pids(server.pid)
+        stop_with_kernels(server)
+
+
+def stop_with_kernels(server: subprocess.Popen) -> None:
+    """Stop a Jupyter/Voilà server by its process group, then any kernel it left behind."""
+    kernels = kernel_pids(server.pid)
+    try:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+    except ProcessLookupError:
+        pass
+    for pid in kernels:
         try:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+            os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-        for pid in kernels:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
 
 
 # ---- browser ------------------------------------------------------------------------------------------------------

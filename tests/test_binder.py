@@ -17,7 +17,6 @@ import json
 import os
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -32,7 +31,7 @@ import pytest
 from conftest import REPO
 
 import test_page_e2e as e2e   # noqa: E402  (skips this module too while the page has not landed)
-from benchmarks.page import LOAD_MS, _free_port, kernel_pids   # noqa: E402
+from benchmarks.page import LOAD_MS, _free_port, kernel_pids, stop_with_kernels   # noqa: E402
 from playwright.sync_api import expect   # noqa: E402
 
 pytestmark = pytest.mark.slow
@@ -91,23 +90,6 @@ def _wait_until_up(server: subprocess.Popen, origin: str, token: str, log: Path)
         time.sleep(0.2)
 
 
-def _stop(server: subprocess.Popen) -> None:
-    kernels = kernel_pids(server.pid)
-    try:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait()
-    except ProcessLookupError:
-        pass
-    for pid in kernels:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-
-
 @pytest.fixture(scope="module")
 def binder():
     """Build as repo2docker does, start as Binder does; everything removed afterwards."""
@@ -156,7 +138,7 @@ def binder():
                               pid=server.pid, log=log, venv=venv, timings=timings)
     finally:
         if server is not None:
-            _stop(server)
+            stop_with_kernels(server)
         shutil.rmtree(scratch, ignore_errors=True)
 
 
