@@ -280,25 +280,28 @@ class CreditModel:
         probabilities = self.scoring.predict_proba(features)
         contributions = self.scoring.booster.predict(
             xgb.DMatrix(features, feature_names=self.scoring.feature_names), pred_contribs=True)
-        threshold = self.threshold
-        band = float(self.scoring.meta.get("borderline_band", 0.02))
         decisions = []
         for i in range(len(features)):
-            probability = float(probabilities[i])
             base_value, grouped = self.grouping.group(contributions[i])
             why = reasons(grouped, features[i], contributions[i, :-1], self.feature_index, inputs[i],
                           self.grouping, self.scoring.feature_names, self.population.stats)
-            z = self.population.standardise(features[i])
-            decisions.append(Decision(
-                probability=probability, threshold=threshold, favourable=probability < threshold,
-                margin=threshold - probability, model_version=self.version,
-                artifact_hash=self.scoring.meta.get("artifact_hash", ""),
-                borderline=abs(probability - threshold) < band,
-                rare_profile=self.population.rare(z, exclude=rows[i]),
-                thin_file=not any(features[i, j] > 0 for j in self._count_index),
-                base_value=base_value, contributions=grouped, reasons=why, client_id=client_ids[i],
-                inputs=inputs[i], features=features[i], row=rows[i]))
+            decisions.append(self._decision(float(probabilities[i]), self.threshold, base_value, grouped, why,
+                                            features[i], inputs[i], client_ids[i], rows[i]))
         return decisions
+
+    def _decision(self, probability: float, threshold: float, base_value: float, contributions: dict, why: list,
+                  features: np.ndarray, inputs: dict, client_id, row) -> Decision:
+        """A Decision from its probability and explanation, with the flags the client base gives."""
+        band = float(self.scoring.meta.get("borderline_band", 0.02))
+        return Decision(
+            probability=probability, threshold=threshold, favourable=probability < threshold,
+            margin=threshold - probability, model_version=self.version,
+            artifact_hash=self.scoring.meta.get("artifact_hash", ""),
+            borderline=abs(probability - threshold) < band,
+            rare_profile=self.population.rare(self.population.standardise(features), exclude=row),
+            thin_file=not any(features[j] > 0 for j in self._count_index),
+            base_value=base_value, contributions=contributions, reasons=why, client_id=client_id, inputs=inputs,
+            features=features, row=row)
 
     # ---- many applicants at once: the API and batch jobs --------------------------------------------------
     def read_rows(self, records) -> list[Applicant]:
@@ -319,9 +322,8 @@ class CreditModel:
                 if not given:
                     if client_id is None:
                         raise InputError(None, "empty_row")
-                    decision_row = self._known_row(client_id)
-                    applicants.append(Applicant(int(client_id), decision_row, self._application_row(decision_row),
-                                                changed=False))
+                    row = self._known_row(client_id)
+                    applicants.append(Applicant(int(client_id), row, self._application_row(row), changed=False))
                     continue
                 row = (self.population.row(client_id) if isinstance(client_id, (int, np.integer))
                        and not isinstance(client_id, bool) else None)

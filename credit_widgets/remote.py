@@ -51,7 +51,7 @@ class ApiCreditModel(CreditModel):
     def score_client(self, client_id) -> Decision:
         row = self._known_row(client_id)
         (answer,) = self._post([{"SK_ID_CURR": int(client_id)}], explain=True)
-        return self._decision(answer, self.population.features[row], self._application_row(row), int(client_id),
+        return self._from_api(answer, self.population.features[row], self._application_row(row), int(client_id),
                               row)
 
     def score_prospect(self, inputs) -> Decision:
@@ -59,7 +59,7 @@ class ApiCreditModel(CreditModel):
 
         clean = {k: v for k, v in validate_prospect(inputs).items() if k != "SK_ID_CURR"}
         (answer,) = self._post([{k: v for k, v in clean.items() if v is not None}], explain=True)
-        return self._decision(answer, self._prospect_features([clean])[0], clean, None, None)
+        return self._from_api(answer, self._prospect_features([clean])[0], clean, None, None)
 
     def rescore(self, decision: Decision, changes: dict) -> Decision:
         if decision.client_id is None:
@@ -69,7 +69,7 @@ class ApiCreditModel(CreditModel):
         variant = {**decision.inputs, **validate_prospect(changes)}
         (answer,) = self._post([self._client_changes(decision, variant)], explain=True)
         features = self._variant_features([Applicant(decision.client_id, decision.row, variant, changed=True)])[0]
-        return self._decision(answer, features, variant, decision.client_id, decision.row)
+        return self._from_api(answer, features, variant, decision.client_id, decision.row)
 
     def _score_variants(self, decision: Decision, rows: list[dict]) -> np.ndarray:
         """The candidates of `suggest`, scored by the API in one request (probabilities only)."""
@@ -87,23 +87,16 @@ class ApiCreditModel(CreditModel):
         stored = self._application_row(decision.row)
         return {"SK_ID_CURR": decision.client_id, **{k: v for k, v in inputs.items() if v != stored.get(k)}}
 
-    def _decision(self, answer: dict, features: np.ndarray, inputs: dict, client_id, row) -> Decision:
-        probability, threshold = float(answer["probability"]), float(answer["threshold"])
+    def _from_api(self, answer: dict, features: np.ndarray, inputs: dict, client_id, row) -> Decision:
         contributions = json.loads(answer["contributions"])
-        base_value = contributions.pop("base_value")
+        base_value = float(contributions.pop("base_value"))
         reasons = [Reason(r["input"], r["contribution"], None, {"fr": r["text_fr"], "en": r["text_en"]})
                    for r in json.loads(answer["reasons"])]
-        features = np.asarray(features, dtype=np.float32)
-        band = float(self.scoring.meta.get("borderline_band", 0.02))
-        return Decision(
-            probability=probability, threshold=threshold, favourable=answer["decision"] == "favourable",
-            margin=threshold - probability, model_version=self.version,
-            artifact_hash=self.scoring.meta.get("artifact_hash", ""),
-            borderline=abs(probability - threshold) < band,
-            rare_profile=self.population.rare(self.population.standardise(features), exclude=row),
-            thin_file=not any(features[j] > 0 for j in self._count_index),
-            base_value=float(base_value), contributions=contributions, reasons=reasons, client_id=client_id,
-            inputs=inputs, features=features, row=row)
+        decision = self._decision(float(answer["probability"]), float(answer["threshold"]), base_value,
+                                  contributions, reasons, np.asarray(features, dtype=np.float32), inputs,
+                                  client_id, row)
+        decision.favourable = answer["decision"] == "favourable"   # the served model's word, not recomputed
+        return decision
 
     def _post(self, rows: list[dict], **params) -> list[dict]:
         columns = sorted({column for row in rows for column in row})
