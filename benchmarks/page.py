@@ -154,22 +154,28 @@ def voila_server(scratch: Path, preheat: bool = False, pool_size: int = 1, extra
                                   start_new_session=True)
     url = f"http://127.0.0.1:{port}/"
     try:
-        deadline = time.monotonic() + LOAD_MS / 1000
-        while True:   # a static file: fetching the page itself would start a kernel
-            if server.poll() is not None:
-                raise RuntimeError(f"voila exited:\n{log_path.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(url + "voila/static/voila.js", timeout=5) as answer:
-                    if answer.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"voila did not answer:\n{log_path.read_text()[-3000:]}")
-            time.sleep(0.2)
+        # a static file: fetching the page itself would start a kernel
+        wait_until_answering(server, urllib.request.Request(url + "voila/static/voila.js"), log_path, "voila")
         yield {"url": url, "pid": server.pid, "log": log_path}
     finally:
         stop_with_kernels(server)
+
+
+def wait_until_answering(server: subprocess.Popen, request: urllib.request.Request, log: Path, name: str) -> None:
+    """Poll `request` until it answers 200; the server's log tail in the error if it exits or never answers."""
+    deadline = time.monotonic() + LOAD_MS / 1000
+    while True:
+        if server.poll() is not None:
+            raise RuntimeError(f"{name} exited:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(request, timeout=5) as answer:
+                if answer.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{name} did not answer:\n{log.read_text()[-3000:]}")
+        time.sleep(0.2)
 
 
 def stop_with_kernels(server: subprocess.Popen) -> None:

@@ -21,7 +21,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 from types import SimpleNamespace
@@ -31,7 +30,8 @@ import pytest
 from conftest import REPO
 
 import test_page_e2e as e2e   # noqa: E402  (skips this module too while the page has not landed)
-from benchmarks.page import LOAD_MS, _free_port, kernel_pids, stop_with_kernels   # noqa: E402
+from benchmarks.page import (LOAD_MS, _free_port, kernel_pids, stop_with_kernels,  # noqa: E402
+                             wait_until_answering)
 from playwright.sync_api import expect   # noqa: E402
 
 pytestmark = pytest.mark.slow
@@ -74,20 +74,8 @@ def _build_env(venv: Path, scratch: Path) -> dict[str, str]:
 
 
 def _wait_until_up(server: subprocess.Popen, origin: str, token: str, log: Path) -> None:
-    deadline = time.monotonic() + LOAD_MS / 1000
-    while True:
-        if server.poll() is not None:
-            raise RuntimeError(f"the Jupyter server exited:\n{log.read_text()[-3000:]}")
-        try:
-            request = urllib.request.Request(origin + "api/status", headers={"Authorization": f"token {token}"})
-            with urllib.request.urlopen(request, timeout=5) as answer:
-                if answer.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"the Jupyter server did not answer:\n{log.read_text()[-3000:]}")
-        time.sleep(0.2)
+    status = urllib.request.Request(origin + "api/status", headers={"Authorization": f"token {token}"})
+    wait_until_answering(server, status, log, "the Jupyter server")
 
 
 @pytest.fixture(scope="module")
