@@ -36,6 +36,8 @@ import threading
 import time
 from pathlib import Path
 
+from . import fresh
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RESULTS = HERE / "results"
@@ -221,7 +223,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
     if args.one:
-        print("RESULT " + json.dumps(one(args.one, *args.paths)), flush=True)
+        fresh.report(one(args.one, *args.paths))
         return 0
     args.scratch.mkdir(parents=True, exist_ok=True)
     load_before = _load()
@@ -230,14 +232,12 @@ def main(argv=None) -> int:
     measures = []
     for mode in args.modes:
         print(f"== {mode}", flush=True)
-        done = subprocess.run([sys.executable, "-m", "benchmarks.batch", "--one", mode, "--paths", str(data),
-                               str(sample), str(model_dir), str(args.scratch)],
-                              capture_output=True, text=True, cwd=ROOT)
-        lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
-        if done.returncode or not lines:
-            print(f"failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}", flush=True)
+        try:
+            measures.append(fresh.run("benchmarks.batch", "--one", mode, "--paths", data, sample, model_dir,
+                                      args.scratch))
+        except RuntimeError as error:
+            print(error, flush=True)
             return 1
-        measures.append(json.loads(lines[-1][7:]))
         print(json.dumps(measures[-1]), flush=True)
     import pyspark
 

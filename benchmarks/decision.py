@@ -30,6 +30,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from . import fresh
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RESULTS = HERE / "results"
@@ -109,12 +111,7 @@ def fresh_load(model_dir: str, data_dir: str) -> dict:
 
 
 def run_fresh(model_dir: Path, data_dir: Path) -> dict:
-    done = subprocess.run([sys.executable, "-m", "benchmarks.decision", "--fresh-load", str(model_dir),
-                           str(data_dir)], capture_output=True, text=True, cwd=ROOT)
-    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
-    if done.returncode or not lines:
-        raise RuntimeError(f"fresh load failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
-    return json.loads(lines[-1][7:])
+    return fresh.run("benchmarks.decision", "--fresh-load", model_dir, data_dir)
 
 
 # ---- the client base ----------------------------------------------------------------------------------------------
@@ -288,7 +285,7 @@ def main(argv=None) -> int:
     parser.add_argument("--fresh-load", nargs=2, metavar=("MODEL_DIR", "DATA_DIR"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.fresh_load:
-        print("RESULT " + json.dumps(fresh_load(*args.fresh_load)), flush=True)
+        fresh.report(fresh_load(*args.fresh_load))
         return 0
     started = time.perf_counter()
     report = measure(args)

@@ -10,11 +10,11 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+from . import fresh
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -58,20 +58,17 @@ def main(argv=None) -> int:
     parser.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
-        print("RESULT " + json.dumps(one(args.one, args.threads)), flush=True)
+        fresh.report(one(args.one, args.threads))
         return 0
     report = []
     for clients in args.sizes:
         print(f"== {clients:,} clients", flush=True)
-        done = subprocess.run([sys.executable, "-m", "benchmarks.scale", "--one", str(clients),
-                               "--threads", str(args.threads)], capture_output=True, text=True,
-                              cwd=HERE.parent)
-        sys.stderr.write(done.stderr[-3000:])
-        lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
-        if done.returncode or not lines:
-            print(f"failed: {done.stdout[-2000:]}", flush=True)
+        try:
+            report.append(fresh.run("benchmarks.scale", "--one", clients, "--threads", args.threads,
+                                    echo_stderr=True))
+        except RuntimeError as error:
+            print(error, flush=True)
             return 1
-        report.append(json.loads(lines[-1][7:]))
         print(json.dumps(report[-1]), flush=True)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "scale.json").write_text(json.dumps(report, indent=2))
