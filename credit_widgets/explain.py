@@ -71,6 +71,14 @@ class BaseStats:
     repaid_median: dict[str, float]                 # feature -> median among clients who repaid
     category_rates: dict[str, dict[str, float]]     # column -> level -> default rate
     default_rate: float
+    defaulted_median: dict[str, float] = field(default_factory=dict)   # feature -> median among defaulted clients
+
+    def favourable_side(self, feature: str) -> int:
+        """+1 when higher values are on the repaid clients' side, -1 when lower, 0 when it cannot be told."""
+        good, bad = self.repaid_median.get(feature), self.defaulted_median.get(feature)
+        if good is None or bad is None or good == bad:
+            return 0
+        return 1 if good > bad else -1
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,7 @@ class Reason:
     contribution: float            # log-odds; positive raises the default risk
     value: object                  # the applicant's value, in displayed units (None when missing)
     texts: dict = field(default_factory=dict, compare=False, repr=False)
+    metric: str | None = None      # the model feature whose value the sentence tells, when not the input itself
 
     @property
     def direction(self) -> str:
@@ -125,6 +134,26 @@ def _style(column: str) -> str:
                                                                          else "number")
 
 
+def value_style(column: str) -> str:
+    """How a value of this input or feature reads: the one rule the page, the reasons and the charts follow."""
+    if column in METRICS:
+        return METRICS[column]
+    if column in FIELDS:
+        return _style(column)
+    if column.startswith("EXT_SOURCE_"):
+        return "score"
+    if column.endswith(("_SHARE", "_SHARE_12M")) or column.startswith("CC_USAGE"):
+        return "percent"
+    if column.endswith(("_COUNT", "_MONTHS")):
+        return "count"
+    return "number"
+
+
+def display_text(column: str, shown, lang: str) -> str:
+    """A value already in displayed units (years, shares...) as text in `lang`, styled for its column."""
+    return _format(shown, value_style(column), lang, column)
+
+
 def _display(column: str, raw):
     f = FIELDS.get(column)
     if raw is None or (isinstance(raw, float) and np.isnan(raw)):
@@ -159,7 +188,7 @@ def describe(name: str, contribution: float, features: np.ndarray, feature_contr
             fact = i18n.t(f"metric:{metric}", lang, value=_format(value, style, lang))
             fact = fact[0].upper() + fact[1:]
             texts[lang] = f"{fact} ({i18n.t('repaid_median', lang, value=_format(median, style, lang))})"
-        return Reason(name, contribution, value, texts)
+        return Reason(name, contribution, value, texts, metric)
     # 4. the input itself: its value, and the clients who repaid (median) or its group's default rate
     value = _display(name, raw.get(name))
     style = _style(name)
@@ -170,20 +199,60 @@ def describe(name: str, contribution: float, features: np.ndarray, feature_contr
             rate = stats.category_rates[name].get(str(value))
             if rate is not None:
                 fact += f" ({i18n.t('group_rate', lang, rate=i18n.percent(rate, lang, 1), overall=i18n.percent(stats.default_rate, lang, 1))})"
-        elif name in index and name in stats.repaid_median:
+        elif style != "category" and name in index and name in stats.repaid_median:
             median = _display(name, stats.repaid_median[name])
             fact += f" ({i18n.t('repaid_median', lang, value=_format(median, style, lang))})"
         texts[lang] = fact
     return Reason(name, contribution, value, texts)
 
 
+def truthful(reason: Reason, stats: BaseStats, features: np.ndarray, index: dict[str, int]) -> bool:
+    """Whether a reason says something true on its side. A missing value or an empty history never counts in
+    favour; a category counts on the side its group's default rate is on; a number counts in favour only on the
+    repaid clients' side of their median (against only on the other side), when that side can be told."""
+    favour = reason.direction == "for"
+    if reason.input in HISTORY_COUNTS and reason.value is None and not reason.input.startswith("group:"):
+        count = index.get(HISTORY_COUNTS[reason.input])
+        if count is not None and not features[count] > 0:
+            return not favour   # "no history" is never a reason for
+    if reason.input.startswith(("group:", "history:")) and reason.metric is None:
+        return True
+    if reason.value is None:
+        return not favour
+    if isinstance(reason.value, str):
+        rate = stats.category_rates.get(reason.input, {}).get(reason.value)
+        if rate is None:
+            return True
+        return rate < stats.default_rate if favour else rate > stats.default_rate
+    feature = reason.metric or reason.input
+    side = stats.favourable_side(feature)
+    reference = stats.repaid_median.get(feature)
+    if side == 0 or reference is None or feature not in index:
+        return True
+    offset = (float(features[index[feature]]) - reference) * side
+    return offset > 0 if favour else offset <= 0
+
+
 def reasons(grouped: dict[str, float], features: np.ndarray, feature_contributions: np.ndarray,
             index: dict[str, int], raw: dict, grouping: Grouping, feature_names: list[str], stats: BaseStats,
             per_side: int = REASONS_PER_SIDE) -> list[Reason]:
-    """The strongest factors against (raising the risk) then for, each side by decreasing weight."""
+    """The strongest factors against (raising the risk) then for, each side by decreasing weight, keeping only
+    reasons whose words agree with their side (`truthful`)."""
     ranked = sorted(grouped.items(), key=lambda item: -abs(item[1]))
-    against = [(n, c) for n, c in ranked if c > 1e-6][:per_side]
-    support = [(n, c) for n, c in ranked if c < -1e-6][:per_side]
     used: set[str] = set()
-    return [describe(n, c, features, feature_contributions, index, raw, grouping, feature_names, stats, used)
-            for n, c in against + support]
+    chosen: list[Reason] = []
+    for side in (1, -1):
+        kept = 0
+        for name, contribution in ranked:
+            if kept == per_side:
+                break
+            if contribution * side <= 1e-6:
+                continue
+            probe = set(used)
+            reason = describe(name, contribution, features, feature_contributions, index, raw, grouping,
+                              feature_names, stats, probe)
+            if truthful(reason, stats, features, index):
+                used |= probe
+                chosen.append(reason)
+                kept += 1
+    return chosen

@@ -2,9 +2,15 @@
 from __future__ import annotations
 
 import math
+import os
+import re
 
 LANGUAGES = ("fr", "en")
 NNBSP = "\u202f"  # French thousands separator and space before % and units
+# The currency of the data's amounts, set in one place. Home Credit's (and the bundled synthetic) amounts are in no
+# stated currency, so none is shown unless the bank's own data says so (CREDIT_CURRENCY=EUR).
+CURRENCY = os.environ.get("CREDIT_CURRENCY", "").strip().upper()
+_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF"}
 
 TEXTS: dict[str, dict[str, str]] = {
     "favourable": {"fr": "Favorable", "en": "Favourable"},
@@ -23,8 +29,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "history:instalments": {"fr": "Remboursement des crédits précédents", "en": "Repayment of previous loans"},
     "history:credit_card": {"fr": "Utilisation de la carte de crédit", "en": "Credit card usage"},
     "no_history": {"fr": "aucun historique", "en": "no history"},
-    "label:ANNUITY_INCOME_RATIO": {"fr": "Mensualité / revenu", "en": "Annuity / income"},
-    "label:CREDIT_INCOME_RATIO": {"fr": "Crédit / revenu annuel", "en": "Credit / annual income"},
+    "label:ANNUITY_INCOME_RATIO": {"fr": "Mensualité / revenu mensuel", "en": "Instalment / monthly income"},
+    "label:CREDIT_INCOME_RATIO": {"fr": "Crédit / revenu mensuel", "en": "Credit / monthly income"},
     "label:CREDIT_TERM": {"fr": "Durée (nombre de mensualités)", "en": "Term (number of instalments)"},
     "label:EXT_SOURCE_MEAN": {"fr": "Score externe moyen", "en": "Average external score"},
     "label:BUREAU_ACTIVE_COUNT": {"fr": "Crédits en cours ailleurs", "en": "Active credits elsewhere"},
@@ -39,10 +45,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "group:building": {"fr": "Caractéristiques du logement (immeuble)", "en": "Building characteristics"},
     "group_fact": {"fr": "{label}", "en": "{label}"},
     # one sentence per reason metric: {value} is the applicant's, formatted
-    "metric:ANNUITY_INCOME_RATIO": {"fr": "la mensualité représente {value} du revenu",
-                                    "en": "the annuity is {value} of income"},
-    "metric:CREDIT_INCOME_RATIO": {"fr": "le crédit vaut {value} fois le revenu annuel",
-                                   "en": "the credit is {value} times annual income"},
+    "metric:ANNUITY_INCOME_RATIO": {"fr": "la mensualité représente {value} du revenu mensuel",
+                                    "en": "the monthly instalment is {value} of monthly income"},
+    "metric:CREDIT_INCOME_RATIO": {"fr": "le crédit vaut {value} fois le revenu mensuel",
+                                   "en": "the credit is {value} times monthly income"},
     "metric:CREDIT_GOODS_RATIO": {"fr": "le crédit représente {value} du prix du bien",
                                   "en": "the credit is {value} of the goods price"},
     "metric:CREDIT_TERM": {"fr": "durée de remboursement de {value} mensualités",
@@ -68,7 +74,13 @@ TEXTS: dict[str, dict[str, str]] = {
     "error:choice": {"fr": "{label} doit être l'une des valeurs : {choices}.",
                      "en": "{label} must be one of: {choices}."},
     "error:annuity_above_credit": {"fr": "La mensualité ne peut pas dépasser le montant du crédit.",
-                                   "en": "The annuity cannot exceed the credit amount."},
+                                   "en": "The monthly instalment cannot exceed the credit amount."},
+    "error:ambiguous_number": {"fr": "{label} : « {text} » est ambigu ({whole} ou {decimal} ?). Écrivez-le sans "
+                                     "séparateur de milliers, ou avec des espaces (1 350).",
+                               "en": "{label}: “{text}” is ambiguous ({whole} or {decimal}?). Write it without a "
+                                     "thousands separator, or with spaces (1 350)."},
+    "error:required": {"fr": "{label} : à renseigner pour obtenir une réponse.",
+                       "en": "{label}: needed for an answer."},
     "error:children_above_family": {"fr": "Le nombre d'enfants dépasse la taille du foyer.",
                                     "en": "The number of children exceeds the family size."},
     "error:employed_before_birth": {"fr": "L'ancienneté dans l'emploi dépasse l'âge moins 14 ans.",
@@ -87,9 +99,9 @@ TEXTS: dict[str, dict[str, str]] = {
     # suggestions
     "change:AMT_CREDIT": {"fr": "Réduire le crédit à {value}", "en": "Lower the credit to {value}"},
     "change:AMT_ANNUITY": {"fr": "Allonger la durée : mensualité de {value}",
-                           "en": "Lengthen the term: annuity of {value}"},
-    "change:AMT_INCOME_TOTAL": {"fr": "Ajouter un co-emprunteur : revenu du foyer de {value}",
-                                "en": "Add a co-applicant: household income of {value}"},
+                           "en": "Lengthen the term: monthly instalment of {value}"},
+    "change:AMT_INCOME_TOTAL": {"fr": "Ajouter un co-emprunteur : revenu mensuel du foyer de {value}",
+                                "en": "Add a co-applicant: monthly household income of {value}"},
     "change:AMT_GOODS_PRICE": {"fr": "Apport personnel : crédit de {value} pour le même bien",
                                "en": "Down payment: credit of {value} for the same goods"},
     "change:more_credit": {"fr": "Crédit possible jusqu'à {value}", "en": "Credit possible up to {value}"},
@@ -98,6 +110,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "ui:mode_client": {"fr": "Client existant", "en": "Existing client"},
     "ui:mode_prospect": {"fr": "Prospect", "en": "Prospect"},
     "ui:client_id": {"fr": "Identifiant client", "en": "Client ID"},
+    "ui:client_id_placeholder": {"fr": "ex. : identifiant à 6 chiffres", "en": "e.g. a 6-digit ID"},
+    "ui:apply_suggestion": {"fr": "Simuler : {change} → probabilité {p}", "en": "Simulate: {change} → probability {p}"},
     "ui:client_id_hint": {"fr": "Saisissez l'identifiant (SK_ID_CURR) : la réponse s'affiche dès qu'il est reconnu.",
                           "en": "Type the ID (SK_ID_CURR): the answer appears as soon as it is recognised."},
     "ui:close_ids": {"fr": "Identifiants proches : {ids}", "en": "Close IDs: {ids}"},
@@ -157,12 +171,44 @@ TEXTS: dict[str, dict[str, str]] = {
                       "en": "An unexpected error occurred; what you typed is kept. Try again or report it."},
     "ui:audit_failed": {"fr": "Le journal d'audit n'a pas pu être écrit : {why}",
                         "en": "The audit log could not be written: {why}"},
+    "ui:no_decision": {"fr": "Pas de réponse tant que la demande n'est pas complète et correcte :",
+                       "en": "No answer until the application is complete and correct:"},
+    "ui:example": {"fr": "Remplir avec un exemple", "en": "Fill with an example"},
+    "ui:example_note": {"fr": "Exemple fictif, pas un demandeur : aucune décision n'est enregistrée ni téléchargeable.",
+                        "en": "Fictitious example, not an applicant: no decision is recorded or downloadable."},
+    "ui:new_prospect": {"fr": "Nouveau prospect (vider le formulaire)", "en": "New prospect (clear the form)"},
+    "ui:required_note": {"fr": "Revenu, montant du crédit et mensualité sont nécessaires pour une réponse.",
+                         "en": "Income, credit amount and monthly instalment are needed for an answer."},
+    "ui:simulation": {"fr": "Simulation, pas la demande telle qu'elle est : {changes}.",
+                      "en": "Simulation, not the application as it is: {changes}."},
+    "ui:simulation_original": {"fr": "Réponse pour la demande telle qu'elle est : {verdict}, probabilité {p}.",
+                               "en": "Answer for the application as it is: {verdict}, probability {p}."},
+    "ui:undo": {"fr": "Annuler la simulation", "en": "Undo the simulation"},
+    "ui:key_facts_simulation": {"fr": "simulation", "en": "simulation"},
+    "ui:already_recorded": {"fr": "Cette issue est déjà enregistrée pour cette décision.",
+                            "en": "This outcome is already recorded for this decision."},
+    "ui:amended": {"fr": "Issue modifiée : l'amendement est enregistré et remplace l'issue précédente ({before}).",
+                   "en": "Outcome changed: the amendment is recorded and replaces the previous outcome ({before})."},
+    "ui:amend": {"fr": "Modifier l'issue", "en": "Change the outcome"},
+    "ui:waterfall_from_to": {"fr": "De {base} (client moyen) à {p} (ce dossier), en points de probabilité.",
+                             "en": "From {base} (average client) to {p} (this file), in probability points."},
+    "ui:other_inputs": {"fr": "Autres éléments", "en": "Other inputs"},
+    "ui:share_of_clients": {"fr": "Part des clients", "en": "Share of clients"},
+    "ui:rests_on": {"fr": "Sans historique de crédit, la réponse repose sur la demande seule, surtout : {inputs}.",
+                    "en": "With no credit history, the answer rests on the application alone, mainly: {inputs}."},
+    "ui:officer_view": {"fr": "Vue du conseiller", "en": "Officer's view"},
     "ui:yes": {"fr": "Oui", "en": "Yes"},
     "ui:no": {"fr": "Non", "en": "No"},
     "ui:unknown": {"fr": "—", "en": "—"},
     "report:title": {"fr": "Synthèse de la décision de crédit", "en": "Credit decision summary"},
     "report:date": {"fr": "Date", "en": "Date"},
     "report:model": {"fr": "Modèle", "en": "Model"},
+    "report:prospect": {"fr": "Prospect, référence", "en": "Prospect, reference"},
+    "report:reference": {"fr": "Référence d'audit", "en": "Audit reference"},
+    "report:officer": {"fr": "Conseiller", "en": "Officer"},
+    "report:inputs": {"fr": "Données de la demande", "en": "Application data"},
+    "report:no_outcome": {"fr": "Issue de l'entretien pas encore enregistrée.",
+                          "en": "Outcome of the meeting not recorded yet."},
     "report:footer": {"fr": "Cette synthèse explique l'avis du modèle de score ; la décision finale appartient au "
                             "conseiller.",
                       "en": "This summary explains the scoring model's advice; the final decision is the "
@@ -186,10 +232,53 @@ LEVELS_FR = {
     "State servant": "Fonctionnaire", "Unemployed": "Sans emploi", "Student": "Étudiant(e)",
     "Businessman": "Chef d'entreprise", "Maternity leave": "Congé maternité",
     "Unaccompanied": "Seul(e)", "Family": "Famille", "Spouse, partner": "Conjoint(e)", "Children": "Enfants",
-    "Group of people": "Groupe", "Other_A": "Autre", "Other_B": "Autre",
+    "Group of people": "Groupe", "Other_A": "Autre (A)", "Other_B": "Autre (B)",
     "Y": "Oui", "N": "Non",
+    # occupations
+    "Laborers": "Ouvrier(ère)", "Sales staff": "Vendeur(se)", "Core staff": "Employé(e) qualifié(e)",
+    "Managers": "Cadre dirigeant", "Drivers": "Chauffeur", "High skill tech staff": "Technicien(ne) hautement qualifié(e)",
+    "Accountants": "Comptable", "Medicine staff": "Personnel médical", "Security staff": "Agent de sécurité",
+    "Cooking staff": "Cuisinier(ère)", "Cleaning staff": "Agent d'entretien",
+    "Private service staff": "Employé(e) de maison", "Low-skill Laborers": "Ouvrier(ère) non qualifié(e)",
+    "Secretaries": "Secrétaire", "Waiters/barmen staff": "Serveur(se) / barman", "Realty agents": "Agent immobilier",
+    "HR staff": "Ressources humaines", "IT staff": "Informaticien(ne)",
+    # employers' sectors (Home Credit numbers the sub-types without naming them)
+    "Self-employed": "Indépendant(e)", "Other": "Autre", "Medicine": "Santé", "Government": "Administration",
+    "School": "Enseignement scolaire", "Kindergarten": "Crèche / maternelle", "Construction": "Bâtiment",
+    "Housing": "Logement", "Security": "Sécurité", "Bank": "Banque", "Services": "Services", "Military": "Armée",
+    "Agriculture": "Agriculture", "Police": "Police", "Postal": "Poste", "Security Ministries": "Ministères de la sécurité",
+    "Restaurant": "Restauration", "University": "Université", "Hotel": "Hôtellerie", "Electricity": "Électricité",
+    "Telecom": "Télécommunications", "Emergency": "Services d'urgence", "Insurance": "Assurance",
+    "Legal Services": "Services juridiques", "Advertising": "Publicité", "Culture": "Culture",
+    "Mobile": "Téléphonie mobile", "Realtor": "Agence immobilière", "Cleaning": "Nettoyage", "Religion": "Culte",
+    **{f"Business Entity Type {i}": f"Entreprise (type {i})" for i in range(1, 4)},
+    **{f"Trade: type {i}": f"Commerce (type {i})" for i in range(1, 8)},
+    **{f"Industry: type {i}": f"Industrie (type {i})" for i in range(1, 14)},
+    **{f"Transport: type {i}": f"Transport (type {i})" for i in range(1, 5)},
+    # day of the application, and the building statistics' categories
+    "MONDAY": "Lundi", "TUESDAY": "Mardi", "WEDNESDAY": "Mercredi", "THURSDAY": "Jeudi", "FRIDAY": "Vendredi",
+    "SATURDAY": "Samedi", "SUNDAY": "Dimanche",
+    "reg oper account": "Compte d'exploitation", "reg oper spec account": "Compte d'exploitation spécial",
+    "org spec account": "Compte spécial d'organisme", "not specified": "Non précisé",
+    "block of flats": "Immeuble", "specific housing": "Logement spécifique", "terraced house": "Maison mitoyenne",
+    "Panel": "Panneaux", "Stone, brick": "Pierre, brique", "Block": "Blocs", "Wooden": "Bois", "Mixed": "Mixte",
+    "Monolithic": "Monolithe", "Others": "Autres", "Yes": "Oui", "No": "Non",
 }
-LEVELS_EN = {"F": "Woman", "M": "Man", "Y": "Yes", "N": "No"}
+# English codes that do not read as English words.
+LEVELS_EN = {
+    "F": "Woman", "M": "Man", "Y": "Yes", "N": "No", "Other_A": "Other (A)", "Other_B": "Other (B)",
+    "Secondary / secondary special": "Secondary", "Low-skill Laborers": "Low-skill labourers", "Laborers": "Labourers",
+    "Waiters/barmen staff": "Waiters / bar staff",
+    **{f"Business Entity Type {i}": f"Business (type {i})" for i in range(1, 4)},
+    **{f"Trade: type {i}": f"Trade (type {i})" for i in range(1, 8)},
+    **{f"Industry: type {i}": f"Industry (type {i})" for i in range(1, 14)},
+    **{f"Transport: type {i}": f"Transport (type {i})" for i in range(1, 5)},
+    **{day: day.capitalize() for day in ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY",
+                                         "SUNDAY")},
+    "reg oper account": "Operating account", "reg oper spec account": "Special operating account",
+    "org spec account": "Organisation's special account", "not specified": "Not specified",
+    "block of flats": "Block of flats", "specific housing": "Specific housing", "terraced house": "Terraced house",
+}
 
 
 def level(value: str, lang: str) -> str:
@@ -224,13 +313,26 @@ def number(value, lang: str, decimals: int = 0) -> str:
     check_lang(lang)
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    return _group(f"{float(value):.{decimals}f}", NNBSP if lang == "fr" else ",")
+    text = f"{float(value):.{decimals}f}"
+    if text.startswith("-") and not text.strip("-0.,"):
+        text = text[1:]   # -0.4 rounded to no decimals is 0, not "-0"
+    return _group(text, NNBSP if lang == "fr" else ",")
+
+
+def currency_symbol() -> str:
+    return _SYMBOLS.get(CURRENCY, CURRENCY)
 
 
 def amount(value, lang: str) -> str:
+    """An amount in the data's currency: 12 345 € / €12,345 when one is set, the plain number otherwise."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    return f"{number(value, lang)}{NNBSP}€" if lang == "fr" else f"€{number(value, lang)}"
+    symbol = currency_symbol()
+    if not symbol:
+        return number(value, lang)
+    if lang == "fr" or len(symbol) > 1:
+        return f"{number(value, lang)}{NNBSP if lang == 'fr' else ' '}{symbol}"
+    return f"{symbol}{number(value, lang)}"
 
 
 def percent(share, lang: str, decimals: int = 0) -> str:
@@ -242,5 +344,66 @@ def percent(share, lang: str, decimals: int = 0) -> str:
 def years(value, lang: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    return f"{number(value, lang, 0 if value >= 10 else 1)} ans" if lang == "fr" else \
-        f"{number(value, lang, 0 if value >= 10 else 1)} years"
+    decimals = 0 if round(value, 1) >= 10 else 1   # 9.96 is "10 years", not "10.0 years"
+    return f"{number(value, lang, decimals)} ans" if lang == "fr" else f"{number(value, lang, decimals)} years"
+
+
+# ---- reading numbers typed by a person ---------------------------------------------------------------------------
+_SPACES = (" ", "\u00a0", NNBSP, "\u2009")
+_DIGITS = re.compile(r"\d+")
+
+
+class AmbiguousNumber(ValueError):
+    """Text that reads as two different numbers (1,350: one thousand three hundred and fifty, or 1.35)."""
+
+    def __init__(self, text: str, whole: float, decimal: float):
+        self.text, self.whole, self.decimal = text, whole, decimal
+        super().__init__(f"{text!r} is ambiguous: {whole} or {decimal}")
+
+
+def parse_number(text: str) -> float | None:
+    """A number typed in either language, by one rule that never depends on the page's language (so switching it
+    never changes what was typed): spaces group thousands; with both a comma and a point, the last one is the
+    decimal mark and the other groups thousands; a single comma or point is the decimal mark, unless exactly three
+    digits follow it after a non-zero whole part ("1,350", "12.500"), which reads as two numbers and is refused
+    (AmbiguousNumber). Several of the same mark group thousands ("1,350,000"). Blank is None (unknown);
+    anything else that is no number raises ValueError. "1e6" is accepted as written."""
+    cleaned = text.strip()
+    for space in _SPACES:
+        cleaned = cleaned.replace(space, "")
+    symbol = currency_symbol()
+    for sign in ({symbol} if symbol else set()) | {"€"}:
+        cleaned = cleaned.replace(sign, "")
+    if not cleaned:
+        return None
+    sign = ""
+    if cleaned[0] in "+-":
+        sign, cleaned = ("-" if cleaned[0] == "-" else ""), cleaned[1:]
+    if re.fullmatch(r"\d+(\.\d+)?[eE][+-]?\d+", cleaned):
+        return float(sign + cleaned)
+    if not re.fullmatch(r"[\d.,]+", cleaned) or not cleaned[0].isdigit() or not cleaned[-1].isdigit():
+        raise ValueError(f"not a number: {text!r}")
+    commas, points = cleaned.count(","), cleaned.count(".")
+    if commas and points:
+        decimal_mark = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
+        group_mark = "." if decimal_mark == "," else ","
+        if cleaned.count(decimal_mark) > 1:
+            raise ValueError(f"not a number: {text!r}")
+        whole, fraction = cleaned.split(decimal_mark)
+        return float(sign + _ungroup(whole, group_mark, text) + "." + fraction)
+    if commas + points == 0:
+        return float(sign + cleaned)
+    mark = "," if commas else "."
+    if commas + points > 1:
+        return float(sign + _ungroup(cleaned, mark, text))
+    whole, fraction = cleaned.split(mark)
+    if len(fraction) == 3 and whole.lstrip("0"):
+        raise AmbiguousNumber(text.strip(), float(sign + whole + fraction), float(sign + whole + "." + fraction))
+    return float(sign + whole + "." + fraction)
+
+
+def _ungroup(digits: str, mark: str, text: str) -> str:
+    groups = digits.split(mark)
+    if not (1 <= len(groups[0]) <= 3) or any(len(g) != 3 for g in groups[1:]):
+        raise ValueError(f"not a number: {text!r}")
+    return "".join(groups)

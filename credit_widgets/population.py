@@ -21,7 +21,7 @@ from .data import load_tables
 from .explain import BaseStats, Grouping
 from .schema import APPLICATION_TABLES, FIELDS
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2   # 2: defaulted clients' medians (which side of a reference is favourable)
 SIMILAR_K = 50
 RARE_K = 10
 RARE_SHARE = 0.01          # share of the clients themselves flagged as rare
@@ -115,6 +115,8 @@ class Population:
         if repaid.sum() == 0:
             raise ValueError(f"no client with TARGET = 0 in {data_dir}: the client base needs application_train")
         medians = np.nanmedian(np.where(repaid[:, None], features, np.nan), axis=0)
+        bad_medians = (np.nanmedian(np.where(defaulted[:, None], features, np.nan), axis=0) if defaulted.any()
+                       else np.full(len(names), np.nan))
         category_rates, categories = {}, {}
         known = ~np.isnan(target)
         for column in category_columns():
@@ -125,7 +127,8 @@ class Population:
             categories[column] = {str(k): {"repaid": int(r["count"] - r["sum"]), "defaulted": int(r["sum"])}
                                   for k, r in table.iterrows()}
         stats = BaseStats({n: float(m) for n, m in zip(names, medians) if not np.isnan(m)}, category_rates,
-                          float(np.nanmean(target)))
+                          float(np.nanmean(target)),
+                          {n: float(m) for n, m in zip(names, bad_medians) if not np.isnan(m)})
 
         ids = applications["SK_ID_CURR"].to_numpy("int64")
         rng = np.random.default_rng(0)

@@ -1,36 +1,80 @@
-"""A one-page summary of a decision and its reasons, as self-contained HTML, to hand to the applicant."""
+"""The decision as a self-contained HTML record, to hand to the applicant and keep in the file: who, what was
+asked, the answer with its probability and threshold, why, what would change it, the outcome of the meeting, and
+the references that find it in the audit log (decision id, model version). Local time with its time zone."""
 from __future__ import annotations
 
 import html
-from datetime import datetime, timezone
+from datetime import datetime
 
 from . import i18n
+from .explain import display_text, input_label
+from .schema import FIELDS
 
 
-def decision_html(decision, lang: str = "fr", suggestions=()) -> str:
+def _value(column: str, raw, lang: str) -> str:
+    if raw is None:
+        return i18n.t("missing_value", lang)
+    if isinstance(raw, str):
+        return i18n.level(raw, lang)
+    field = FIELDS.get(column)
+    return display_text(column, field.to_display(raw) if field is not None else raw, lang)
+
+
+def decision_html(decision, lang: str = "fr", suggestions=(), *, reference: str | None = None, outcome=None,
+                  officer: str | None = None, original=None, changes: dict | None = None,
+                  key_facts: list[str] | None = None, when: datetime | None = None) -> str:
     def e(text):
         return html.escape(str(text))
 
+    t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
+    when = (when or datetime.now()).astimezone()
     verdict = decision.verdict(lang)
     icon = "✔" if decision.favourable else "✖"
-    probability = i18n.t("ui:probability", lang, p=i18n.percent(decision.probability, lang, 1),
-                         t=i18n.percent(decision.threshold, lang, 1),
-                         m=i18n.number(100 * decision.margin, lang, 1))
+    probability = t("ui:probability", p=i18n.percent(decision.probability, lang, 1),
+                    t=i18n.percent(decision.threshold, lang, 1), m=i18n.number(100 * decision.margin, lang, 1))
     against = [r for r in decision.reasons if r.direction == "against"]
     support = [r for r in decision.reasons if r.direction == "for"]
     items = "".join
-    changes = items(f"<li>{e(s.text(lang))}</li>" for s in suggestions)
+    who = (f"{t('ui:client_id')} {decision.client_id}" if decision.client_id is not None
+           else f"{t('report:prospect')} {reference[:8] if reference else ''}")
+    columns = key_facts if decision.client_id is not None and key_facts else list(decision.inputs)
+    changes = changes or {}
+    rows = []
+    for column in columns:
+        now = e(_value(column, decision.inputs.get(column), lang))
+        if column in changes and original is not None:
+            now = f"<s>{e(_value(column, original.inputs.get(column), lang))}</s> → {now}"
+        rows.append(f"<tr><td>{e(input_label(column, lang))}</td><td>{now}</td></tr>")
+    simulation = ""
+    if original is not None and changes:
+        said = "; ".join(f"{input_label(c, lang)} → {_value(c, v, lang)}" for c, v in changes.items())
+        simulation = (f"<p class='simulation'><b>⚗ {e(t('ui:simulation', changes=said))}</b><br>"
+                      f"{e(t('ui:simulation_original', verdict=original.verdict(lang), p=i18n.percent(original.probability, lang, 1)))}"
+                      f"</p>")
+    steps = items(f"<li>{e(s.text(lang))} → {e(t('ui:new_probability', p=i18n.percent(s.probability, lang, 1)))}</li>"
+                  for s in suggestions)
+    if outcome is not None:
+        action, why = outcome
+        outcome_text = e(t(f"ui:{action}")) + (f" — {e(why)}" if why else "")
+    else:
+        outcome_text = e(t("report:no_outcome"))
+    colon = " :" if lang == "fr" else ":"
     return f"""<!DOCTYPE html>
-<html lang="{lang}"><head><meta charset="utf-8"><title>{e(i18n.t('report:title', lang))}</title>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{e(t('report:title'))}</title>
 <style>body{{font-family:sans-serif;max-width:46em;margin:2em auto;color:#1a1a1a;line-height:1.45}}
-h1{{font-size:1.4em}} .verdict{{font-size:1.3em;font-weight:bold}} small{{color:#444}}</style></head><body>
-<h1>{e(i18n.t('report:title', lang))}</h1>
-<p><small>{e(i18n.t('report:date', lang))} : {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC ·
-{e(i18n.t('report:model', lang))} {e(decision.model_version)}</small></p>
+h1{{font-size:1.4em}} .verdict{{font-size:1.3em;font-weight:bold}} small{{color:#444}} td{{padding:1px 12px 1px 0}}
+.simulation{{border:2px dashed #0072B2;padding:6px 10px}}</style></head><body>
+<h1>{e(t('report:title'))}</h1>
+<p><b>{e(who)}</b><br><small>{e(t('report:date'))}{colon} {when:%Y-%m-%d %H:%M %Z (UTC%z)} ·
+{e(t('report:model'))} {e(decision.model_version)} · {e(t('report:reference'))}{colon} {e(reference or '–')} ·
+{e(t('report:officer'))}{colon} {e(officer or '–')}</small></p>
+{simulation}
 <p class="verdict">{icon} {e(verdict)}</p>
 <p>{e(probability)}</p>
-<h2>{e(i18n.t('ui:against', lang))}</h2><ul>{items(f"<li>{e(r.text(lang))}</li>" for r in against) or '<li>–</li>'}</ul>
-<h2>{e(i18n.t('ui:for', lang))}</h2><ul>{items(f"<li>{e(r.text(lang))}</li>" for r in support) or '<li>–</li>'}</ul>
-{f"<h2>{e(i18n.t('ui:change', lang))}</h2><ul>{changes}</ul>" if changes else ""}
-<p><small>{e(i18n.t('report:footer', lang))}</small></p>
+<h2>{e(t('ui:against'))}</h2><ul>{items(f"<li>{e(r.text(lang))}</li>" for r in against) or '<li>–</li>'}</ul>
+<h2>{e(t('ui:for'))}</h2><ul>{items(f"<li>{e(r.text(lang))}</li>" for r in support) or '<li>–</li>'}</ul>
+{f"<h2>{e(t('ui:change'))}</h2><ul>{steps}</ul>" if steps else ""}
+<h2>{e(t('report:inputs'))}</h2><table>{items(rows)}</table>
+<h2>{e(t('ui:outcome'))}</h2><p class="outcome">{outcome_text}</p>
+<p><small>{e(t('report:footer'))}</small></p>
 </body></html>"""

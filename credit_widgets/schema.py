@@ -237,6 +237,10 @@ def _fields(*fields: Field) -> dict[str, Field]:
     return {f.name: f for f in fields}
 
 
+# Periods: AMT_ANNUITY is the monthly instalment (in previous_application, credit / annuity follows CNT_PAYMENT, a
+# number of months) and AMT_INCOME_TOTAL is of the same period (the median instalment is 16 % of it, which only makes
+# sense month for month): both are shown and asked as monthly amounts. Amounts are in the data's own currency, named
+# by i18n.CURRENCY (CREDIT_CURRENCY), never assumed to be euros.
 # Bounds cover the real rows here and the ranges usually reported for the full Kaggle data (307,511 applications),
 # except its single 117,000,000 income, a typing error. Defaults are the real rows' median or mode, rounded.
 FIELDS: dict[str, Field] = _fields(
@@ -258,7 +262,7 @@ FIELDS: dict[str, Field] = _fields(
           "number", 0, 70, DAYS_TO_YEARS, "identity", False, False, False, (), 12,
           "How many days before the application did client change his registration"),
     # income_employment
-    Field("AMT_INCOME_TOTAL", "Revenu annuel", "Annual income", "EUR", "amount", 10_000, 20_000_000, 1.0,
+    Field("AMT_INCOME_TOTAL", "Revenu mensuel", "Monthly income", "money", "amount", 10_000, 20_000_000, 1.0,
           "income_employment", True, False, True, (), 144_000, "Income of the client"),
     Field("NAME_INCOME_TYPE", "Type de revenu", "Income type", None, "choice", None, None, 1.0, "income_employment",
           False, False, True,
@@ -277,11 +281,11 @@ FIELDS: dict[str, Field] = _fields(
     Field("NAME_CONTRACT_TYPE", "Type de crédit", "Loan type", None, "choice", None, None, 1.0, "loan",
           True, False, True, ("Cash loans", "Revolving loans"), "Cash loans",
           "Identification if loan is cash or revolving"),
-    Field("AMT_CREDIT", "Montant du crédit", "Credit amount", "EUR", "amount", 10_000, 5_000_000, 1.0, "loan",
+    Field("AMT_CREDIT", "Montant du crédit", "Credit amount", "money", "amount", 10_000, 5_000_000, 1.0, "loan",
           True, False, True, (), 506_000, "Credit amount of the loan"),
-    Field("AMT_ANNUITY", "Annuité", "Annuity", "EUR", "amount", 1_000, 500_000, 1.0, "loan",
+    Field("AMT_ANNUITY", "Mensualité", "Monthly instalment", "money", "amount", 1_000, 500_000, 1.0, "loan",
           True, False, True, (), 25_000, "Loan annuity"),
-    Field("AMT_GOODS_PRICE", "Prix du bien financé", "Price of the goods", "EUR", "amount", 10_000, 5_000_000, 1.0,
+    Field("AMT_GOODS_PRICE", "Prix du bien financé", "Price of the goods", "money", "amount", 10_000, 5_000_000, 1.0,
           "loan", True, False, True, (), 450_000,
           "For consumer loans it is the price of the goods for which the loan is given"),
     Field("NAME_TYPE_SUITE", "Accompagnant lors de la demande", "Accompanied by", None, "choice", None, None, 1.0,

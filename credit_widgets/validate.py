@@ -28,9 +28,9 @@ class InputError(ValueError):
         if self.field is not None:
             values.setdefault("label", label(self.field, lang))
             values.setdefault("field", self.field)
-        for bound in ("min", "max"):
-            if callable(values.get(bound)):
-                values[bound] = values[bound](lang)
+        for key, value in values.items():
+            if callable(value):   # a value shown per language (a bound, a number the officer typed)
+                values[key] = value(lang)
         return i18n.t(f"error:{self.key}", lang, **values)
 
 

@@ -1,7 +1,15 @@
-"""The page's behaviour without a browser: callbacks call the core and render, errors become messages."""
+"""The page's behaviour without a browser: the one-state rule (the answer on screen is the answer for the inputs
+on screen, or there is none), errors next to their field, simulations, outcomes, the summary as a record."""
+import base64
+import html
+import re
+
 import ipywidgets as w
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from credit_widgets import i18n
 from credit_widgets.audit import AuditLog
 from credit_widgets.widgets import CreditApp
 
@@ -24,6 +32,25 @@ def _texts(widget) -> str:
     return "\n".join(out)
 
 
+def _type(app, values: dict) -> None:
+    for name, text in values.items():
+        app._form._inputs[name].value = text
+
+
+def _summary(app) -> str:
+    href = app._download.value.split("base64,")[1].split("'")[0]
+    return base64.b64decode(href).decode()
+
+
+BASIC = {"AMT_INCOME_TOTAL": "150 000", "AMT_CREDIT": "600 000", "AMT_ANNUITY": "30 000"}
+
+
+def _prospect(app, values=BASIC):
+    app._mode.value = "prospect"
+    _type(app, values)
+    assert app.decision is not None, app._no_decision.value
+
+
 def test_client_path_shows_verdict_probability_reasons_and_records_it(app, credit_model):
     client = credit_model.client_ids()[4]
     app._client_id.value = str(client)
@@ -31,83 +58,166 @@ def test_client_path_shows_verdict_probability_reasons_and_records_it(app, credi
     assert decision.verdict("fr") in app._verdict.value
     assert f"{100 * decision.probability:.1f}".replace(".", ",") in app._probability.value
     assert "<li>" in app._reasons.value and str(client) in app._facts.value
-    assert app._error.value == ""
+    assert app._error.value == "" and app._no_decision.value == ""
     logged = app.audit.decisions()
     assert len(logged) == 1 and logged[0]["client_id"] == client
 
 
-def test_unknown_id_is_a_message_and_keeps_the_typed_value(app):
+def test_an_id_typed_with_spaces_is_the_client(app, credit_model):
+    client = str(credit_model.client_ids()[4])
+    app._client_id.value = f"{client[:3]} {client[3:]}"
+    assert app.decision is not None and app.decision.client_id == int(client)
+
+
+def test_unknown_id_clears_the_previous_file_and_keeps_the_typed_value(app, credit_model):
+    app._client_id.value = str(credit_model.client_ids()[2])
+    assert app._facts.value
     app._client_id.value = "9999999"
-    assert "9999999" in app._error.value and "Traceback" not in _texts(app)
+    assert app.decision is None and app._facts.value == "" and app._download.value == ""
+    assert "9999999" in app._client_error.value and "Traceback" not in _texts(app)
     assert app._client_id.value == "9999999"
-    assert app._answer.layout.display == "none"
+    assert app._answer.layout.display == "none" and app._summary.layout.display == "none"
+    app._lang.value = "en"   # the message follows the language
+    assert "unknown" in app._client_error.value and "inconnu" not in app._client_error.value
     app._client_id.value = "12ab"
-    assert app._error.value and app._client_id.value == "12ab"
+    assert app._client_error.value and app._client_id.value == "12ab" and app.decision is None
 
 
-def test_prospect_field_change_rescores_and_absurd_input_is_refused(app):
+def test_prospect_form_starts_empty_without_a_decision_or_a_log(app):
     app._mode.value = "prospect"
-    before = app._probability.value
-    form = app._form
-    form._inputs["AMT_CREDIT"].value = "1500000"
-    form._inputs["AMT_ANNUITY"].value = "120000"
-    assert app._probability.value != before
-    form._inputs["AMT_CREDIT"].value = "1e12"
-    assert "€" in app._error.value                # the valid range, in euros
-    assert form._inputs["AMT_CREDIT"].value == "1e12"
-    form._inputs["AMT_CREDIT"].value = "1500000"
-    assert app._error.value == ""
+    assert all(text == "" for text in app._form.texts().values())
+    assert app.decision is None and app.audit.decisions() == []
+    assert "Revenu mensuel" in app._no_decision.value   # what is missing, said in the answer's place
 
 
-def _prospect_with_suggestions(model):
-    for income in (60000.0, 90000.0, 120000.0, 150000.0, 200000.0):
-        for ext in (0.2, 0.3, 0.4, 0.5):
-            prospect = {"AMT_INCOME_TOTAL": income, "AMT_CREDIT": 600000.0, "AMT_ANNUITY": 40000.0,
-                        "EXT_SOURCE_2": ext, "EXT_SOURCE_3": ext}
-            d = model.score_prospect(prospect)
-            if not d.favourable and model.suggest(d):
-                return prospect
-    raise AssertionError("no unfavourable prospect with a suggestion: suggest() is broken")
+def test_a_rejected_entry_withdraws_the_answer_and_nothing_can_be_recorded(app):
+    _prospect(app)
+    logged = len(app.audit.decisions())
+    for field, text in (("AMT_INCOME_TOTAL", "abc"), ("DAYS_BIRTH", "17"), ("EXT_SOURCE_2", "1,5"),
+                        ("AMT_ANNUITY", "700 000")):
+        before = app._form.texts()[field]
+        app._form._inputs[field].value = text
+        assert app.decision is None and app.decision_id is None, field
+        assert app._summary.layout.display == "none" and app._answer.layout.display == "none"
+        assert app._download.value == ""
+        message = app._form._messages[field]
+        assert message.value.startswith("⚠") and "cw-invalid" in app._form._inputs[field]._dom_classes
+        app._on_record()   # a click on the hidden button changes nothing
+        assert len(app.audit.decisions()) == logged
+        assert app._form.texts()[field] == text   # never rewritten
+        app._form._inputs[field].value = before
+        assert app.decision is not None and app._form._messages[field].value == ""
+        logged = len(app.audit.decisions())
 
 
-def test_applying_a_suggestion_changes_the_form_and_the_answer(app, credit_model):
-    prospect = _prospect_with_suggestions(credit_model)
-    app._mode.value = "prospect"
-    form = app._form
-    for name in form._inputs:   # only what the prospect says, so that the form gives the same answer
-        if name not in prospect:
-            form._inputs[name].value = ""
-    for name, value in prospect.items():
-        form._inputs[name].value = str(value).replace(".", ",")
-    assert not app.decision.favourable
+def test_an_empty_income_gives_no_answer(app):
+    _prospect(app)
+    app._form._inputs["AMT_INCOME_TOTAL"].value = ""
+    assert app.decision is None and "Revenu mensuel" in app._no_decision.value
+
+
+def test_language_switch_never_rewrites_what_was_typed_nor_forgets_an_error(app, credit_model):
+    _prospect(app, {**BASIC, "AMT_CREDIT": "601 350,50"})
+    probability = app.decision.probability
+    app._form._inputs["DAYS_BIRTH"].value = "17"
+    assert app.decision is None
+    typed = app._form.texts()
+    app._lang.value = "en"
+    assert app._form.texts() == typed
+    assert app.decision is None and "Age" in app._form._messages["DAYS_BIRTH"].value
+    app._form._inputs["DAYS_BIRTH"].value = ""
+    assert app.decision is not None and app.decision.probability == pytest.approx(probability)
+    assert app.decision.inputs["AMT_CREDIT"] == 601350.5   # the same number in both languages
+
+
+def test_an_ambiguous_number_is_refused_not_guessed(app):
+    _prospect(app)
+    app._form._inputs["AMT_CREDIT"].value = "1,350"
+    assert app.decision is None and "1,350" in app._form._messages["AMT_CREDIT"].value
+
+
+def test_applying_a_suggestion_is_a_simulation_that_can_be_undone(app, credit_model):
+    client = next(c for c in credit_model.client_ids()[:400]
+                  if not credit_model.score_client(c).favourable and credit_model.suggest(credit_model.score_client(c)))
+    app._client_id.value = str(client)
+    original, original_id = app.decision, app.decision_id
     buttons = [b for b in app._suggestions.children if isinstance(b, w.Button)]
     assert buttons and all("cw-suggestion" in b._dom_classes for b in buttons)
-    before = (app._probability.value, {k: v.value for k, v in form._inputs.items()})
     buttons[0].click()
-    after = {k: v.value for k, v in form._inputs.items()}
-    assert after != before[1] and app._probability.value != before[0]
-    assert app.decision.favourable
+    assert app.original is original and app.changes
+    assert app._simulation_box.layout.display is None and "Simulation" in app._simulation.value
+    assert i18n.percent(original.probability, "fr", 1) in app._simulation.value   # the original stays beside it
+    assert "simulation" in app._facts.value and "<s>" in app._facts.value
+    record = app.audit.decisions()[-1]
+    assert record["inputs"]["simulation"]["of"] == original_id
+    assert "Simulation" in _summary(app)
+    app._undo.click()
+    assert app.decision is original and app.decision_id == original_id and app.original is None
+    assert app._simulation_box.layout.display == "none"
 
 
-def test_language_switch_relabels_without_changing_the_answer(app, credit_model):
-    app._client_id.value = str(credit_model.client_ids()[2])
-    probability = app.decision.probability
-    app._lang.value = "en"
-    assert app.decision.verdict("en") in app._verdict.value
-    assert "Default probability" in app._probability.value and app._mode.value == "client"
-    assert app._error.value == "" and app.decision.probability == probability
+def test_a_prospect_simulation_changes_the_form_and_undo_restores_it(app, credit_model):
+    for values in ({"AMT_INCOME_TOTAL": "60000", "AMT_CREDIT": "900000", "AMT_ANNUITY": "60000",
+                    "EXT_SOURCE_2": "0,2", "EXT_SOURCE_3": "0,2"},
+                   {"AMT_INCOME_TOTAL": "90000", "AMT_CREDIT": "600000", "AMT_ANNUITY": "40000",
+                    "EXT_SOURCE_2": "0,3", "EXT_SOURCE_3": "0,3"}):
+        _prospect(app, values)
+        if not app.decision.favourable and app.suggestions:
+            break
+    else:
+        pytest.skip("no unfavourable prospect with a suggestion on this small model")
+    typed = app._form.texts()
+    buttons = [b for b in app._suggestions.children if isinstance(b, w.Button)]
+    buttons[0].click()
+    assert app._form.texts() != typed and app.original is not None
+    assert app.decision.probability == pytest.approx(
+        credit_model.score_prospect({k: v for k, v in app._form.values().items() if v is not None}).probability)
+    app._undo.click()
+    assert app._form.texts() == typed and app.original is None
 
 
-def test_outcome_override_needs_a_reason_then_is_logged(app, credit_model):
-    app._client_id.value = str(credit_model.client_ids()[1])
+def test_the_outcome_starts_clean_for_the_next_applicant_and_is_recorded_once(app, credit_model):
+    first, second = credit_model.client_ids()[1], credit_model.client_ids()[2]
+    app._client_id.value = str(first)
     app._outcome.value = "overrides"
     app._on_record()
     assert "⚠" in app._record_status.value
-    app._outcome_reason.value = "Garant solide présenté en entretien"
+    app._outcome_reason.value = f"Garant solide pour {first}"
     app._on_record()
-    assert "✔" in app._record_status.value
+    app._on_record()   # twice: no duplicate
     outcomes = app.audit.decisions()[-1]["outcomes"]
-    assert outcomes[0]["action"] == "overrides"
+    assert [o["action"] for o in outcomes] == ["overrides"]
+    app._outcome.value = "follows"
+    app._on_record()   # a change of mind is an amendment, said as such
+    outcomes = app.audit.decisions()[-1]["outcomes"]
+    assert [o["action"] for o in outcomes] == ["overrides", "follows"]
+    assert "amendement" in app._record_status.value
+    assert html.escape("Je suis l'avis") in _summary(app)
+    app._client_id.value = str(second)
+    assert app._outcome.value == "follows" and app._outcome_reason.value == "" and app._record_status.value == ""
+    assert app.audit.decisions()[-1]["outcomes"] == []
+
+
+def test_the_example_is_marked_and_never_logged(app):
+    app._mode.value = "prospect"
+    app._example_button.click()
+    assert app.decision is not None and app.decision_id is None
+    assert app._example_note.value and app._decide.layout.display == "none" and app._download.value == ""
+    assert app.audit.decisions() == []
+    app._new_prospect.click()
+    assert app.decision is None and all(v == "" for v in app._form.texts().values())
+
+
+def test_summary_is_a_self_contained_record(app, credit_model):
+    client = credit_model.client_ids()[0]
+    app._client_id.value = str(client)
+    page = _summary(app)
+    assert page.startswith("<!DOCTYPE html>") and "http" not in page
+    assert app.decision.verdict("fr") in page and str(client) in page and app.decision_id in page
+    assert app.decision.model_version in page
+    assert re.search(r"UTC[+-]\d{4}", page)   # local time, with its offset
+    for reason in app.decision.reasons:
+        assert reason.text("fr").replace("'", "&#x27;") in page
 
 
 def test_unexpected_failure_becomes_a_message_not_a_traceback(app, monkeypatch):
@@ -117,13 +227,63 @@ def test_unexpected_failure_becomes_a_message_not_a_traceback(app, monkeypatch):
     monkeypatch.setattr(app.model, "score_client", broken)
     app._client_id.value = str(app.model.client_ids()[0])
     assert app._error.value and "internal detail" not in _texts(app) and "Traceback" not in _texts(app)
+    assert app.decision is None
 
 
-def test_summary_download_is_self_contained_html(app, credit_model):
-    import base64
+# ---- the rule, over any sequence of the officer's actions --------------------------------------------------------
+_FIELDS = ["AMT_INCOME_TOTAL", "AMT_CREDIT", "AMT_ANNUITY", "EXT_SOURCE_2", "DAYS_BIRTH"]
+_TEXTS = ["", "abc", "150 000", "600000", "30 000", "1,350", "0,45", "0.6", "17", "43", "1e12", "25 000,5"]
+_ACTIONS = st.one_of(
+    st.tuples(st.just("type"), st.sampled_from(_FIELDS), st.sampled_from(_TEXTS)),
+    st.tuples(st.just("lang"), st.sampled_from(["fr", "en"]), st.none()),
+    st.tuples(st.just("mode"), st.sampled_from(["client", "prospect"]), st.none()),
+    st.tuples(st.just("id"), st.sampled_from(["first", "second", "1", "12ab", ""]), st.none()),
+    st.tuples(st.just("apply"), st.none(), st.none()),
+    st.tuples(st.just("undo"), st.none(), st.none()),
+    st.tuples(st.just("record"), st.sampled_from(["follows", "overrides"]), st.sampled_from(["", "garant"])),
+)
 
-    app._client_id.value = str(credit_model.client_ids()[0])
-    href = app._download.value.split("base64,")[1].split("'")[0]
-    page = base64.b64decode(href).decode()
-    assert page.startswith("<!DOCTYPE html>") and "http" not in page
-    assert app.decision.verdict("fr") in page
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(_ACTIONS, min_size=1, max_size=8))
+def test_the_answer_on_screen_is_always_for_the_inputs_on_screen(credit_model, tmp_path_factory, actions):
+    app = CreditApp(credit_model, AuditLog(tmp_path_factory.mktemp("audit") / "a.sqlite"))
+    ids = {"first": str(credit_model.client_ids()[0]), "second": str(credit_model.client_ids()[1])}
+    for kind, a, b in actions:
+        if kind == "type" and app._mode.value == "prospect":
+            app._form._inputs[a].value = b
+        elif kind == "lang":
+            app._lang.value = a
+        elif kind == "mode":
+            app._mode.value = a
+        elif kind == "id" and app._mode.value == "client":
+            app._client_id.value = ids.get(a, a)
+        elif kind == "apply":
+            buttons = [x for x in app._suggestions.children if isinstance(x, w.Button)]
+            if buttons and app.decision is not None:
+                buttons[0].click()
+        elif kind == "undo" and app.original is not None:
+            app._undo.click()
+        elif kind == "record":
+            app._outcome.value, app._outcome_reason.value = a, b
+            app._on_record()
+        d = app.decision
+        if d is None:
+            assert app._summary.layout.display == "none" and app._download.value == ""
+            continue
+        assert app._summary.layout.display is None
+        if app._mode.value == "prospect":
+            values, errors = app._form.read()
+            assert not errors
+            expected = credit_model.score_prospect({k: v for k, v in values.items() if v is not None})
+        else:
+            expected = credit_model.score_client(int(app._client_id.value))
+            if app.original is not None:
+                expected = credit_model.rescore(expected, app.changes)
+        assert d.probability == pytest.approx(expected.probability, abs=1e-9)
+        assert i18n.percent(d.probability, app.lang, 1) in app._probability.value
+        if app.decision_id is not None:
+            logged = {r["id"]: r for r in app.audit.decisions()}[app.decision_id]
+            assert logged["probability"] == pytest.approx(d.probability)
+            for outcome in logged["outcomes"]:
+                assert outcome["decision_id"] == app.decision_id

@@ -1,7 +1,20 @@
 """The loan officer's page: one object holding the page's state, thin callbacks that call the core and render.
 
-Every callback goes through `_safely`: bad input becomes a message in the officer's language, anything unexpected a
-generic message (details go to the server log), never a traceback; what was typed stays where it was.
+The one rule: the page holds the applicant's inputs as they are on screen and either the decision for exactly those
+inputs or no decision at all. Every panel (verdict, why, standing, what would change it, outcome, summary) is drawn
+from `self.decision`; an input in error or a required input missing means no decision, so nothing can be recorded or
+downloaded. A new applicant (another client, an unknown id, a new prospect, a mode switch) starts from a clean page,
+outcome included. Applying a suggestion is a simulation: it says so, keeps the original answer beside it and can be
+undone. The language only changes the words: nothing typed is rewritten.
+
+Every callback goes through `_safely`: bad input becomes a message in the officer's language next to where it was
+typed, anything unexpected a generic message (details go to the server log), never a traceback.
+
+CSS hooks (browser tests rely on them): cw-app, cw-lang, cw-mode, cw-client-id, cw-prospect-form, cw-field-<COLUMN>,
+cw-field-error (a field's message line) and cw-message-<COLUMN>, cw-invalid (a field in error), cw-client-error,
+cw-error (page-level problems), cw-no-decision (why there is no answer), cw-verdict, cw-probability, cw-reasons,
+cw-suggestion, cw-simulation (the simulation band), cw-undo, cw-example, cw-example-note, cw-new-prospect,
+cw-outcome, cw-record, cw-record-status, cw-download, cw-facts.
 """
 from __future__ import annotations
 
@@ -14,7 +27,7 @@ import ipywidgets as w
 
 from .. import i18n
 from ..audit import AuditError, AuditLog, prospect_key
-from ..explain import input_label
+from ..explain import display_text, input_label, value_style
 from ..model import CreditModel
 from ..remote import load_model
 from ..report import decision_html
@@ -27,29 +40,35 @@ log = logging.getLogger("credit_widgets.page")
 KEY_FACTS = ["AMT_INCOME_TOTAL", "AMT_CREDIT", "AMT_ANNUITY", "AMT_GOODS_PRICE", "NAME_CONTRACT_TYPE", "DAYS_BIRTH",
              "DAYS_EMPLOYED", "NAME_INCOME_TYPE", "NAME_EDUCATION_TYPE", "NAME_FAMILY_STATUS", "CNT_CHILDREN",
              "NAME_HOUSING_TYPE", "EXT_SOURCE_1", "EXT_SOURCE_2", "EXT_SOURCE_3"]
+# Without these the answer would rest on guesses about the loan itself: no decision until they are given.
+REQUIRED = ("AMT_INCOME_TOTAL", "AMT_CREDIT", "AMT_ANNUITY")
 _CSS = """<style>
 .cw-app {font-size: 14px; color: #1a1a1a; max-width: 1180px}
 .cw-app h2 {margin: 4px 0} .cw-app h3 {margin: 10px 0 4px; font-size: 16px}
 .cw-card {border: 1px solid #c8c8c8; border-radius: 6px; padding: 8px 12px; margin: 4px 0}
 .cw-verdict-box {font-size: 22px; font-weight: bold; padding: 8px 14px; border-radius: 6px; border-left: 10px solid}
-.cw-app .cw-error .widget-html-content {color: #a40000; font-weight: bold}
+.cw-app .cw-error .widget-html-content, .cw-app .cw-field-error .widget-html-content,
+.cw-app .cw-client-error .widget-html-content {color: #a40000; font-weight: bold}
+.cw-app .cw-field-error .widget-html-content {font-size: 12px; line-height: 1.3; white-space: normal}
+.cw-app .cw-invalid input {border: 2px solid #a40000; background: #fff3f3}
+.cw-app .cw-simulated input {border: 2px dashed #0072B2}
+.cw-app .cw-no-decision .widget-html-content {white-space: normal}
+.cw-no-decision-box {border-left: 10px solid #8a8a8a; background: #f3f3f3; padding: 8px 14px; border-radius: 6px}
+.cw-simulation-box {border: 2px dashed #0072B2; background: #eef5fb; padding: 6px 12px; border-radius: 6px}
+.cw-app .cw-suggestion {height: auto; white-space: normal; text-align: left; padding: 4px 8px}
 .cw-reasons li {margin: 2px 0} .cw-facts td {padding: 1px 10px 1px 0}
 .cw-app .widget-label, .cw-app .widget-html-content {color: #1a1a1a}
+.cw-app .bqplot .toolbar, .cw-app .bqplot button {display: none}
 </style>"""
 
 
 def _shown(column: str, raw, lang: str) -> str:
-    field = FIELDS.get(column)
     if raw is None:
         return i18n.t("missing_value", lang)
-    if field is None or isinstance(raw, str):
-        return html.escape(i18n.level(str(raw), lang))
-    value = field.to_display(raw)
-    if field.kind == "amount":
-        return i18n.amount(value, lang)
-    if field.unit == "years":
-        return i18n.years(value, lang)
-    return i18n.number(value, lang, 2 if field.kind == "score" else 0)
+    field = FIELDS.get(column)
+    if isinstance(raw, str):
+        return html.escape(i18n.level(raw, lang))
+    return html.escape(display_text(column, field.to_display(raw) if field is not None else raw, lang))
 
 
 class CreditApp(w.VBox):
@@ -60,10 +79,18 @@ class CreditApp(w.VBox):
         self.model = model or load_model()   # through the scoring API when CREDIT_API_URL is set
         self.audit = audit or AuditLog()
         self.lang = lang
-        self.decision = None
-        self.decision_id = None
+        self.decision = None           # the decision for exactly the inputs on screen, or None
+        self.decision_id = None        # its audit-log id (None for an example, which is not logged)
+        self.original = None           # during a simulation: the decision for the application as it is
+        self.changes: dict = {}        # during a simulation: the simulated inputs (data units)
+        self.suggestions: list = []
+        self._original_id = None
+        self._original_texts: dict = {}   # the form as typed before a simulation, for undo
+        self._outcomes: dict = {}      # decision id -> (action, reason) last recorded
+        self._problems: list = []      # why there is no decision: InputErrors, shown in the officer's language
+        self._example = False          # the form holds the fictitious example, not an applicant
         self._samples: dict = {}
-        self._relabelling = False   # new option labels are no choice of the officer
+        self._relabelling = False      # new option labels are no choice of the officer
         self._build()
         self._relabel()
         self._show_mode()
@@ -88,18 +115,38 @@ class CreditApp(w.VBox):
             # deprecated in favour of continuous_update=False, but the ID validates as typed *and* on Enter
             warnings.simplefilter("ignore", DeprecationWarning)
             self._client_id.on_submit(lambda _: self._safely(self._on_id, True))
+        self._client_error = w.HTML()
+        self._client_error.add_class("cw-client-error")
         self._client_hint = w.HTML()
         self._facts = w.HTML()
-        self._client_box = w.VBox([self._client_id, self._client_hint, self._facts])
+        self._facts.add_class("cw-facts")
+        self._client_box = w.VBox([self._client_id, self._client_error, self._client_hint, self._facts])
 
         self._form = ProspectForm(self.model.prospect_fields(), self.lang, columns=1)
         self._form.on_change(lambda: self._safely(self._on_form))
         self._form_intro = w.HTML()
-        self._prospect_box = w.VBox([self._form_intro, self._form])
+        self._example_button = w.Button(layout=w.Layout(width="auto"))
+        self._example_button.add_class("cw-example")
+        self._example_button.on_click(lambda _: self._safely(self._on_example))
+        self._new_prospect = w.Button(layout=w.Layout(width="auto"))
+        self._new_prospect.add_class("cw-new-prospect")
+        self._new_prospect.on_click(lambda _: self._safely(self._on_new_prospect))
+        self._example_note = w.HTML()
+        self._example_note.add_class("cw-example-note")
+        self._prospect_box = w.VBox([self._form_intro, w.HBox([self._example_button, self._new_prospect]),
+                                     self._example_note, self._form])
 
         self._error = w.HTML()
         self._error.add_class("cw-error")
+        self._no_decision = w.HTML()
+        self._no_decision.add_class("cw-no-decision")
 
+        self._simulation = w.HTML()
+        self._simulation.add_class("cw-simulation")
+        self._undo = w.Button(layout=w.Layout(width="auto"))
+        self._undo.add_class("cw-undo")
+        self._undo.on_click(lambda _: self._safely(self._on_undo))
+        self._simulation_box = w.VBox([self._simulation, self._undo])
         self._verdict = w.HTML()
         self._verdict.add_class("cw-verdict")
         self._probability = w.HTML()
@@ -130,30 +177,37 @@ class CreditApp(w.VBox):
         self._outcome_title = w.HTML()
         self._outcome = w.ToggleButtons(options=[("", "follows"), ("", "overrides")], value="follows",
                                         style={"button_width": "190px"})
+        self._outcome.add_class("cw-outcome")
         self._outcome_reason = w.Textarea(layout=w.Layout(width="100%", height="48px"))
         self._record = w.Button(button_style="", icon="")
+        self._record.add_class("cw-record")
         self._record.on_click(lambda _: self._safely(self._on_record))
         self._record_status = w.HTML()
+        self._record_status.add_class("cw-record-status")
         self._download = w.HTML()
+        self._download.add_class("cw-download")
 
-        summary = w.VBox([self._verdict, self._flags, self._probability, self._gauge.figure, self._reasons,
-                          self._change_title, self._suggestions])
+        summary = w.VBox([self._simulation_box, self._verdict, self._flags, self._probability, self._gauge.figure,
+                          self._reasons, self._change_title, self._suggestions])
         why = w.VBox([self._why_title, self._waterfall.figure, self._why_caption])
         standing = w.VBox([self._standing_title, self._position_column, self._distribution.figure,
                            self._position_text, w.HBox([self._scatter_x, self._scatter_y]), self._scatter.figure,
                            self._scatter_caption, self._similar])
-        decide = w.VBox([self._outcome_title, self._outcome, self._outcome_reason,
-                         w.HBox([self._record, self._record_status]), self._download])
-        for box in (summary, why, standing, decide):
+        self._decide = w.VBox([self._outcome_title, self._outcome, self._outcome_reason,
+                               w.HBox([self._record, self._record_status]), self._download])
+        for box in (summary, why, standing, self._decide):
             box.add_class("cw-card")
         two_columns = w.Layout(grid_template_columns="repeat(2, minmax(0, 1fr))", grid_gap="12px")
-        self._answer = w.VBox([w.GridBox([why, standing], layout=two_columns), decide])
+        self._answer = w.VBox([w.GridBox([why, standing], layout=two_columns), self._decide])
         self._summary = summary
         self._answer.layout.display = summary.layout.display = "none"
+        self._simulation_box.layout.display = "none"
         inputs = w.VBox([self._client_box, self._prospect_box])
         self.children = [w.HTML(_CSS), w.HBox([self._title, self._lang],
                                               layout=w.Layout(justify_content="space-between")),
-                         self._mode, self._error, w.GridBox([inputs, summary], layout=two_columns), self._answer]
+                         self._mode, self._error,
+                         w.GridBox([inputs, w.VBox([self._no_decision, summary])], layout=two_columns),
+                         self._answer]
         self.add_class("cw-app")
 
     def _relabel(self) -> None:
@@ -171,14 +225,18 @@ class CreditApp(w.VBox):
         self._mode.options = [(t("ui:mode_client"), "client"), (t("ui:mode_prospect"), "prospect")]
         self._mode.value = mode
         self._client_id.description = t("ui:client_id")
-        self._client_id.placeholder = "100002"
-        self._form_intro.value = f"<p>{t('ui:form_intro')}</p><p><b>ℹ {t('ui:thin_file')}</b></p>"
+        self._client_id.placeholder = t("ui:client_id_placeholder")
+        self._form_intro.value = (f"<p>{t('ui:form_intro')}</p><p><b>{t('ui:required_note')}</b></p>"
+                                  f"<p>ℹ {t('ui:thin_file')}</p>")
+        self._example_button.description = t("ui:example")
+        self._new_prospect.description = t("ui:new_prospect")
+        self._example_note.value = f"<b>⚑ {t('ui:example_note')}</b>" if self._example else ""
         self._form.set_lang(lang)
+        self._undo.description = t("ui:undo")
         self._why_title.value = f"<h3>{t('ui:why')}</h3>"
-        self._why_caption.value = f"<small>{t('ui:waterfall_caption')}</small>"
         self._standing_title.value = f"<h3>{t('ui:standing')}</h3>"
         columns = self.model.position_columns()
-        options = [(input_label(c, lang) if c in FIELDS else input_label(c, lang), c) for c in columns]
+        options = [(input_label(c, lang), c) for c in columns]
         keep = self._position_column.value or ("ANNUITY_INCOME_RATIO" if "ANNUITY_INCOME_RATIO" in columns
                                                else columns[0])
         self._position_column.description = t("ui:position_of")
@@ -196,146 +254,324 @@ class CreditApp(w.VBox):
         self._outcome.options = [(t("ui:follows"), "follows"), (t("ui:overrides"), "overrides")]
         self._outcome.value = outcome
         self._outcome_reason.placeholder = t("ui:override_reason")
-        self._record.description = t("ui:record")
+        self._record.description = t("ui:amend" if self.decision_id in self._outcomes else "ui:record")
         if not self._client_id.value:
             self._client_hint.value = f"<small>{t('ui:client_id_hint')}</small>"
 
-    # ---- callbacks (thin: validate, call the core, render) ------------------------------------------------------
+    # ---- callbacks (thin: read, call the core, render) ----------------------------------------------------------
     def _safely(self, callback, *args) -> None:
         if self._relabelling:
             return
         try:
+            self._error.value = ""
             callback(*args)
-        except InputError as error:
-            self._error.value = f"⚠ {html.escape(error.message(self.lang))}"
+        except InputError as error:   # one not caught next to its field: still a message, and no answer
+            self._withdraw([error])
         except AuditError as error:
+            self._withdraw([])   # a decision that could not be logged must not be shown as if it had been
             self._error.value = f"⚠ {html.escape(i18n.t('ui:audit_failed', self.lang, why=str(error)))}"
         except Exception:  # the officer gets a message, the server log gets the details
             log.exception("page callback failed")
+            self._withdraw([])
             self._error.value = f"⚠ {html.escape(i18n.t('ui:unexpected', self.lang))}"
 
     def _on_lang(self, lang: str) -> None:
         self.lang = lang
         self._relabel()
+        self._render_problems()
         if self.decision is not None:
-            self._render(self.decision, record=False)
+            self._render(record=False)
 
     def _show_mode(self) -> None:
         client = self._mode.value == "client"
         self._client_box.layout.display = None if client else "none"
         self._prospect_box.layout.display = "none" if client else None
-        self._clear()
+        self._new_applicant()
         if client:
             self._on_id(False)
         else:
             self._on_form()
 
-    def _clear(self) -> None:
-        self.decision = None
-        self._error.value = ""
+    def _new_applicant(self) -> None:
+        """Nothing of the previous applicant stays: answer, simulation, outcome, summary, facts, messages."""
+        self._withdraw([])
+        self._outcomes_reset()
+        self._facts.value = ""
+        self._client_error.value = ""
+
+    def _outcomes_reset(self) -> None:
+        self._outcome.value = "follows"
+        self._outcome_reason.value = ""
+        self._record_status.value = ""
+        self._record.description = i18n.t("ui:record", self.lang)
+
+    def _withdraw(self, problems: list) -> None:
+        """No decision: every panel that showed one is hidden, the reasons why are said in the answer's place."""
+        self.decision = self.decision_id = self.original = self._original_id = None
+        self.changes, self.suggestions = {}, []
+        self._problems = list(problems)
         self._answer.layout.display = self._summary.layout.display = "none"
+        self._simulation_box.layout.display = "none"
+        self._download.value = ""
+        self._form.mark((), "cw-simulated")
+        self._render_problems()
+
+    def _render_problems(self) -> None:
+        lang = self.lang
+        self._client_error.value = "".join(
+            f"⚠ {html.escape(p.message(lang))}" for p in self._problems if p.field == "SK_ID_CURR")
+        form_errors = {p.field: p for p in self._problems if p.field in self._form.names}
+        if all(not text for text in self._form.texts().values()):
+            # an untouched form is not wrong: what it needs is said in the answer's place, not in red under it
+            form_errors = {k: e for k, e in form_errors.items() if e.key != "required"}
+        self._form.show_errors(form_errors)
+        if not self._problems:
+            self._no_decision.value = ""
+            return
+        items = "".join(f"<li>{html.escape(p.message(lang))}</li>" for p in self._problems)
+        self._no_decision.value = (f"<div class='cw-no-decision-box'><b>{i18n.t('ui:no_decision', lang)}</b>"
+                                   f"<ul>{items}</ul></div>")
 
     def _on_id(self, submitted: bool) -> None:
-        text = self._client_id.value.strip()
-        self._error.value = ""
-        if not text:
-            self._facts.value = ""
+        text = self._client_id.value
+        digits = "".join(text.split()).replace("\u202f", "")
+        if self.decision is not None and digits == str(self.decision.client_id):
+            return   # the same client, already answered (or simulated) as typed: nothing new to score or log
+        self._new_applicant()
+        if not digits:
             self._client_hint.value = f"<small>{i18n.t('ui:client_id_hint', self.lang)}</small>"
-            self._clear()
             return
-        if not text.isdigit():
-            self._clear()
-            raise InputError("SK_ID_CURR", "type_number")
-        client = int(text)
+        if not digits.isdigit():
+            self._withdraw([InputError("SK_ID_CURR", "type_number")])
+            return
+        client = int(digits)
         if self.model.population.row(client) is None:
-            self._clear()
             close = ", ".join(map(str, self.model.close_ids(client)))
             self._client_hint.value = f"<small>{i18n.t('ui:close_ids', self.lang, ids=close)}</small>"
-            if submitted or len(text) >= len(str(self.model.client_ids()[0])):
-                raise InputError("SK_ID_CURR", "unknown_client", value=client)
+            if submitted or len(digits) >= len(str(self.model.client_ids()[0])):
+                self._withdraw([InputError("SK_ID_CURR", "unknown_client", value=client)])
             return
         self._client_hint.value = ""
-        if submitted and self.decision is not None and self.decision.client_id == client:
-            return   # already answered as it was typed: Enter would only score and log it twice
-        self._render(self.model.score_client(client))
+        self._show(self.model.score_client(client))
+
+    def _read_form(self):
+        """The form's inputs, or None with the problems shown: no number, missing required, out of range."""
+        values, errors = self._form.read()
+        problems = list(errors.values())
+        problems += [InputError(name, "required") for name in REQUIRED
+                     if name in self._form.names and values.get(name) is None and name not in errors]
+        if problems:
+            self._withdraw(problems)
+            return None
+        inputs = {k: v for k, v in values.items() if v is not None}
+        try:
+            from ..validate import validate_prospect
+
+            validate_prospect(inputs)
+        except InputError as error:
+            self._withdraw([error])
+            return None
+        return inputs
 
     def _on_form(self) -> None:
-        self._error.value = ""
-        inputs = {k: v for k, v in self._form.values().items() if v is not None}
-        self._render(self.model.score_prospect(inputs))
+        # a field typed by the officer is the application itself: any simulation ends there
+        inputs = self._read_form()
+        if inputs is None:
+            return
+        self._show(self.model.score_prospect(inputs))
+
+    def _on_example(self) -> None:
+        self._form.clear()
+        self._form.set_values(self._form.example())
+        self._example = True
+        self._relabel()
+        self._new_applicant()
+        self._on_form()
+
+    def _on_new_prospect(self) -> None:
+        self._example = False
+        self._relabel()
+        self._form.clear()
+        self._new_applicant()
+        self._on_form()
 
     def _on_apply(self, suggestion) -> None:
-        self._error.value = ""
+        if self.decision is None:
+            return
+        if self.original is None:
+            self.original, self._original_id = self.decision, self.decision_id
+            self._original_texts = self._form.texts()
+        changes = {**self.changes, **suggestion.changes}
         if self._mode.value == "prospect":
-            self._form.set_values(suggestion.changes)
-            self._on_form()
-        else:
-            self._render(self.model.rescore(self.decision, suggestion.changes))
+            self._form.set_values(changes)
+            self._form.mark(changes, "cw-simulated")
+        decision = self.model.rescore(self.original, changes)
+        original, original_id, texts = self.original, self._original_id, self._original_texts
+        self._show(decision, simulation=(original, original_id, changes, texts))
+        self._focus(self._undo)
+
+    def _on_undo(self) -> None:
+        if self.original is None:
+            return
+        original, original_id = self.original, self._original_id
+        if self._mode.value == "prospect":
+            self._form.set_texts(self._original_texts)
+        self._form.mark((), "cw-simulated")
+        self.decision_id = original_id   # back to the decision already logged: nothing new to record
+        self._restore_outcome()
+        self._show(original, record=False)
 
     def _on_record(self) -> None:
-        if self.decision_id is None:
+        if self.decision is None or self.decision_id is None:
             return
         action, reason = self._outcome.value, self._outcome_reason.value.strip()
+        lang = self.lang
         if action == "overrides" and not reason:
-            self._record_status.value = f"⚠ {i18n.t('ui:reason_needed', self.lang)}"
+            self._record_status.value = f"⚠ {i18n.t('ui:reason_needed', lang)}"
+            return
+        before = self._outcomes.get(self.decision_id)
+        if before == (action, reason):
+            self._record_status.value = f"✔ {i18n.t('ui:already_recorded', lang)}"
             return
         self.audit.record_outcome(self.decision_id, action=action, reason=reason)
-        self._record_status.value = f"✔ {i18n.t('ui:recorded', self.lang)}"
+        self._outcomes[self.decision_id] = (action, reason)
+        self._record.description = i18n.t("ui:amend", lang)
+        if before is None:
+            self._record_status.value = f"✔ {i18n.t('ui:recorded', lang)}"
+        else:
+            said = i18n.t(f"ui:{before[0]}", lang) + (f" : {before[1]}" if before[1] else "")
+            self._record_status.value = f"✔ {html.escape(i18n.t('ui:amended', lang, before=said))}"
+        self._render_download()
 
-    # ---- rendering --------------------------------------------------------------------------------------------
-    def _render(self, d, record: bool = True) -> None:
-        lang = self.lang
-        self.decision = d
-        self._error.value = ""
+    def _restore_outcome(self) -> None:
+        recorded = self._outcomes.get(self.decision_id)
+        self._outcomes_reset()
+        if recorded is not None:
+            self._outcome.value, self._outcome_reason.value = recorded
+            self._record.description = i18n.t("ui:amend", self.lang)
+
+    def _focus(self, widget) -> None:
+        try:
+            widget.focus()
+        except Exception:   # focus is a comfort: an older front end without it must not break the answer
+            log.debug("focus not supported", exc_info=True)
+
+    # ---- the one state ------------------------------------------------------------------------------------------
+    def _show(self, decision, record: bool = True, simulation=None) -> None:
+        """Make `decision` the page's state and draw every panel from it; log it unless it is an example."""
+        self._problems = []
+        self._render_problems()
+        self.decision = decision
+        self.suggestions = self.model.suggest(decision)
+        if simulation is None:
+            self.original = self._original_id = None
+            self.changes = {}
+        else:
+            self.original, self._original_id, self.changes, self._original_texts = simulation
+        if record:
+            self.decision_id = None if self._example and decision.client_id is None else self._log(decision)
+            self._outcomes_reset()
+        self._render(record=record)
+
+    def _log(self, d) -> str:
+        inputs = d.inputs if d.client_id is None else {"SK_ID_CURR": d.client_id,
+                                                        **{k: d.inputs.get(k) for k in KEY_FACTS}}
+        if self.original is not None:
+            inputs = {**inputs, "simulation": {"of": self._original_id, "changes": self.changes}}
+        return self.audit.record_decision(
+            client_id=d.client_id, inputs=inputs, model_version=d.model_version, artifact_hash=d.artifact_hash,
+            probability=d.probability, threshold=d.threshold,
+            decision="favourable" if d.favourable else "unfavourable",
+            reasons=[r.text("en") for r in d.reasons], lang=self.lang)
+
+    def _render(self, record: bool = True) -> None:
+        d, lang = self.decision, self.lang
         # shown before the charts change: a chart drawn while hidden keeps a zero-sized layout in the browser
-        self._answer.layout.display = self._summary.layout.display = None
+        self._summary.layout.display = None
+        self._answer.layout.display = None
+        self._decide.layout.display = "none" if self.decision_id is None else None
         colour = BLUE if d.favourable else ORANGE
         icon = "✔" if d.favourable else "✖"
         self._verdict.value = (f"<div class='cw-verdict-box' style='border-left-color:{colour};"
                                f"background:{'#eef5fb' if d.favourable else '#fdf0ea'}'>{icon} "
                                f"{d.verdict(lang)}</div>")
+        self._render_simulation()
         flags = []
         if d.borderline:
             flags.append(f"⚠ {i18n.t('ui:borderline', lang)}")
         if d.rare_profile:
             flags.append(f"◆ {i18n.t('ui:rare', lang)}")
-        if d.thin_file and d.client_id is not None:
-            flags.append(f"ℹ {i18n.t('ui:thin_file', lang)}")
+        if d.thin_file:
+            main = [input_label(name, lang) for name, _ in
+                    sorted(d.contributions.items(), key=lambda kv: -abs(kv[1]))[:3]]
+            flags.append(f"ℹ {html.escape(i18n.t('ui:rests_on', lang, inputs=', '.join(main)))}")
         self._flags.value = "".join(f"<div>{f}</div>" for f in flags)
         self._probability.value = i18n.t("ui:probability", lang, p=f"<b>{i18n.percent(d.probability, lang, 1)}</b>",
                                          t=i18n.percent(d.threshold, lang, 1),
                                          m=i18n.number(100 * d.margin, lang, 1))
         self._gauge.update(d.probability, d.threshold, d.favourable)
         labels = {name: input_label(name, lang) for name in d.contributions}
-        labels["__rest__"] = "Autres éléments" if lang == "fr" else "Other inputs"
-        self._waterfall.update(d.base_value, d.contributions, labels)
+        labels["__rest__"] = i18n.t("ui:other_inputs", lang)
+        self._waterfall.update(d.base_value, d.contributions, labels, lang)
+        self._why_caption.value = (f"<small>{i18n.t('ui:waterfall_caption', lang)} "
+                                   f"{self._waterfall.summary(lang)}</small>")
         against = "".join(f"<li>▲ {html.escape(r.text(lang))}</li>" for r in d.reasons if r.direction == "against")
         support = "".join(f"<li>▼ {html.escape(r.text(lang))}</li>" for r in d.reasons if r.direction == "for")
         self._reasons.value = (f"<b>{i18n.t('ui:against', lang)}</b><ul>{against or '<li>–</li>'}</ul>"
                                f"<b>{i18n.t('ui:for', lang)}</b><ul>{support or '<li>–</li>'}</ul>")
-        if d.client_id is not None:
-            rows = "".join(f"<tr><td>{input_label(c, lang)}</td><td><b>{_shown(c, d.inputs.get(c), lang)}</b></td></tr>"
-                           for c in KEY_FACTS)
-            self._facts.value = f"<h3>{i18n.t('ui:key_facts', lang)} {d.client_id}</h3><table class='cw-facts'>{rows}</table>"
+        self._render_facts()
         self._render_position()
         self._render_scatter()
         similar = self.model.similar(d)
         rate = i18n.percent(similar["default_rate"], lang, 0) if similar["default_rate"] is not None else "–"
         self._similar.value = i18n.t("ui:similar", lang, n=similar["count"], rate=f"<b>{rate}</b>",
                                      overall=i18n.percent(self.model.population.stats.default_rate, lang, 0))
-        suggestions = self.model.suggest(d)
-        self._render_suggestions(d, suggestions)
-        if record:
-            self.decision_id = self.audit.record_decision(
-                client_id=d.client_id, inputs=d.inputs if d.client_id is None else {"SK_ID_CURR": d.client_id, **{
-                    k: d.inputs.get(k) for k in KEY_FACTS}},
-                model_version=d.model_version, artifact_hash=d.artifact_hash, probability=d.probability,
-                threshold=d.threshold, decision="favourable" if d.favourable else "unfavourable",
-                reasons=[r.text("en") for r in d.reasons], lang=lang)
-            self._record_status.value = ""
-        report = base64.b64encode(decision_html(d, lang, suggestions).encode()).decode()
-        name = f"decision-{d.client_id or prospect_key(d.inputs)[:8]}.html"
-        self._download.value = (f"<a download='{name}' href='data:text/html;base64,{report}' "
+        self._render_suggestions()
+        self._render_download()
+
+    def _render_facts(self) -> None:
+        d, lang = self.decision, self.lang
+        if d.client_id is None:
+            self._facts.value = ""
+            return
+        base = self.original.inputs if self.original is not None else d.inputs
+        rows = []
+        for column in KEY_FACTS:
+            now = _shown(column, d.inputs.get(column), lang)
+            if column in self.changes:
+                now = f"<s>{_shown(column, base.get(column), lang)}</s> → {now}"
+            rows.append(f"<tr><td>{input_label(column, lang)}</td><td><b>{now}</b></td></tr>")
+        heading = f"{i18n.t('ui:key_facts', lang)} {d.client_id}"
+        if self.original is not None:
+            heading += f" · {i18n.t('ui:key_facts_simulation', lang)}"
+        self._facts.value = f"<h3>{heading}</h3><table>{''.join(rows)}</table>"
+
+    def _render_simulation(self) -> None:
+        if self.original is None:
+            self._simulation_box.layout.display = "none"
+            self._simulation.value = ""
+            return
+        lang, o = self.lang, self.original
+        changed = "; ".join(f"{input_label(c, lang)} {_shown(c, o.inputs.get(c), lang)} → "
+                            f"{_shown(c, v, lang)}" for c, v in self.changes.items())
+        self._simulation.value = (
+            f"<div class='cw-simulation-box'><b>⚗ {i18n.t('ui:simulation', lang, changes=changed)}</b><br>"
+            f"{i18n.t('ui:simulation_original', lang, verdict=o.verdict(lang), p=i18n.percent(o.probability, lang, 1))}"
+            f"</div>")
+        self._simulation_box.layout.display = None
+
+    def _render_download(self) -> None:
+        d = self.decision
+        if d is None or self.decision_id is None:
+            self._download.value = ""
+            return
+        lang = self.lang
+        outcome = self._outcomes.get(self.decision_id)
+        report = decision_html(d, lang, self.suggestions, reference=self.decision_id, outcome=outcome,
+                               original=self.original, changes=self.changes, key_facts=KEY_FACTS)
+        encoded = base64.b64encode(report.encode()).decode()
+        name = f"decision-{d.client_id if d.client_id is not None else 'prospect'}-{self.decision_id[:8]}.html"
+        self._download.value = (f"<a download='{name}' href='data:text/html;base64,{encoded}' "
                                 f"style='font-weight:bold'>⬇ {i18n.t('ui:download', lang)}</a>")
 
     def _render_position(self) -> None:
@@ -344,15 +580,15 @@ class CreditApp(w.VBox):
             return
         column = self._position_column.value
         position = self.model.position(d, column)
-        percent_like = column.endswith("_RATIO") or column.endswith("_SHARE")
+        style = value_style(column)
         self._distribution.update(position, (i18n.t("ui:repaid", lang), i18n.t("ui:defaulted", lang),
-                                             i18n.t("ui:applicant", lang)), ".0%" if percent_like else "")
+                                             i18n.t("ui:applicant", lang)), style, lang,
+                                  (input_label(column, lang), i18n.t("ui:share_of_clients", lang)))
         if position["value"] is None:
             self._position_text.value = i18n.t("ui:not_placed", lang)
             return
-        shown = i18n.percent(position["value"], lang) if percent_like else i18n.number(
-            position["value"], lang, 2 if abs(position["value"]) < 10 else 0)
-        self._position_text.value = i18n.t("ui:percentiles", lang, v=f"<b>{shown}</b>",
+        self._position_text.value = i18n.t("ui:percentiles", lang,
+                                           v=f"<b>{html.escape(display_text(column, position['value'], lang))}</b>",
                                            all=i18n.number(position["percentile_all"], lang),
                                            r=i18n.number(position["percentile_repaid"], lang),
                                            d=i18n.number(position["percentile_defaulted"], lang))
@@ -365,17 +601,16 @@ class CreditApp(w.VBox):
         if (x, y) not in self._samples:
             self._samples[(x, y)] = self.model.base_sample(x, y)
         point = (self.model.position(d, x)["value"], self.model.position(d, y)["value"])
-        formats = tuple(".0%" if c.endswith(("_RATIO", "_SHARE")) else "" for c in (x, y))
         self._scatter_caption.value = (
             f"<small><span style='color:#3b7fb5'>●</span> {i18n.t('ui:repaid', lang)} · "
             f"<span style='color:{ORANGE}'>✚</span> {i18n.t('ui:defaulted', lang)} · ◆ {i18n.t('ui:applicant', lang)}"
             f"</small>")
         self._scatter.update(self._samples[(x, y)], point,
                              (i18n.t("ui:repaid", lang), i18n.t("ui:defaulted", lang), i18n.t("ui:applicant", lang)),
-                             (input_label(x, lang), input_label(y, lang)), formats)
+                             (input_label(x, lang), input_label(y, lang)), (value_style(x), value_style(y)), lang)
 
-    def _render_suggestions(self, d, suggestions) -> None:
-        lang = self.lang
+    def _render_suggestions(self) -> None:
+        d, lang, suggestions = self.decision, self.lang, self.suggestions
         if d.favourable:
             note = i18n.t("ui:margin_note", lang, m=i18n.number(100 * d.margin, lang, 1))
             extra = "".join(f"<br>{html.escape(s.text(lang))}" for s in suggestions)
@@ -386,10 +621,9 @@ class CreditApp(w.VBox):
             return
         buttons = []
         for s in suggestions:
-            label = (f"{i18n.t('ui:apply', lang)} : {s.text(lang)} → "
-                     f"{i18n.t('ui:new_probability', lang, p=i18n.percent(s.probability, lang, 1))}")
-            button = w.Button(description=label, layout=w.Layout(width="auto", max_width="100%"),
-                              tooltip=label)
+            label = i18n.t("ui:apply_suggestion", lang, change=s.text(lang),
+                           p=i18n.percent(s.probability, lang, 1))
+            button = w.Button(description=label, layout=w.Layout(width="100%", height="auto"), tooltip=label)
             button.add_class("cw-suggestion")
             button.on_click(lambda _, s=s: self._safely(self._on_apply, s))
             buttons.append(button)

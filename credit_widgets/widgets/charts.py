@@ -8,6 +8,8 @@ import math
 import bqplot as bq
 import numpy as np
 
+from .. import i18n
+
 # Okabe-Ito blue, and a darker vermillion than Okabe-Ito's so that legend text keeps a 4.5:1 contrast (WCAG AA).
 BLUE, ORANGE, GREY, BLACK = "#0072B2", "#B34700", "#8a8a8a", "#1a1a1a"
 TICKS = {"fill": "#333333", "font-size": "12px"}
@@ -26,11 +28,14 @@ def share_ticks(top: float, most: int = 6) -> np.ndarray:
     return np.round(np.arange(0.0, top + 1e-9, step), 6)
 
 
+GAUGE_TOP = 0.5
+
+
 class Gauge:
     """The default probability on a horizontal track, with the decision threshold as a dashed line."""
 
     def __init__(self):
-        self.scale = bq.LinearScale(min=0.0, max=0.5)
+        self.scale = bq.LinearScale(min=0.0, max=GAUGE_TOP)
         y = bq.LinearScale(min=0.0, max=1.0)
         scales = {"x": self.scale, "y": y}
         self.track = bq.Lines(x=[0.0, 0.5], y=[0.5, 0.5], scales=scales, colors=["#e6e6e6"], stroke_width=20)
@@ -41,14 +46,12 @@ class Gauge:
         self.figure.fig_margin = {"top": 5, "bottom": 30, "left": 15, "right": 25}
 
     def update(self, probability: float, threshold: float, favourable: bool) -> None:
-        top = max(0.25, math.ceil(max(probability, threshold) * 1.25 * 20) / 20)
+        # One fixed scale for every applicant, so that two files compare at a glance; past its end the bar is full
+        # (the exact figure is always written beside the gauge).
         with self.track.hold_sync(), self.value.hold_sync(), self.threshold.hold_sync():
-            self.scale.max = top
-            self.axis.tick_values = share_ticks(top)
-            self.track.x = [0.0, top]
-            self.value.x = [0.0, probability]
+            self.value.x = [0.0, min(probability, GAUGE_TOP)]
             self.value.colors = [BLUE if favourable else ORANGE]
-            self.threshold.x = [threshold, threshold]
+            self.threshold.x = [min(threshold, GAUGE_TOP)] * 2
 
 
 class Waterfall:
@@ -67,7 +70,7 @@ class Waterfall:
         self.figure = _figure([self.mark], [axis_labels, axis_values], 330)
         self.figure.fig_margin = {"top": 10, "bottom": 15, "left": 260, "right": 20}
 
-    def update(self, base_value: float, contributions: dict, labels: dict) -> None:
+    def update(self, base_value: float, contributions: dict, labels: dict, lang: str = "fr") -> None:
         ranked = sorted(contributions.items(), key=lambda kv: -abs(kv[1]))
         shown, rest = ranked[:self.bars], ranked[self.bars:]
         steps = [(labels[name], value) for name, value in shown]
@@ -79,6 +82,11 @@ class Waterfall:
             starts.append(position)
             position += value
             ends.append(position)
+        # each bar is labelled with what it does to the probability along the way, in points: they add up from the
+        # average client's probability to this file's
+        self.start, self.end = _sigmoid(base_value), _sigmoid(position)
+        steps = [(f"{name}  {_signed_points(_sigmoid(e) - _sigmoid(s), lang)}", value)
+                 for (name, value), s, e in zip(steps, starts, ends)]
         low = min(starts + ends + [base_value]) - 0.2
         offset = [min(s, e) - low for s, e in zip(starts, ends)]
         up = [max(e - s, 0.0) for s, e in zip(starts, ends)]
@@ -86,6 +94,40 @@ class Waterfall:
         with self.mark.hold_sync():
             self.mark.x = [name for name, _ in steps]
             self.mark.y = [offset, up, down]
+
+
+    def summary(self, lang: str) -> str:
+        return i18n.t("ui:waterfall_from_to", lang, base=i18n.percent(self.start, lang, 1),
+                      p=i18n.percent(self.end, lang, 1))
+
+
+def _sigmoid(log_odds: float) -> float:
+    return 1.0 / (1.0 + math.exp(-log_odds))
+
+
+def _signed_points(delta: float, lang: str) -> str:
+    text = i18n.number(100 * delta, lang, 1)
+    return f"{'+' if delta >= 0 and not text.startswith('-') else ''}{text}{i18n.NNBSP if lang == 'fr' else ' '}pts"
+
+
+# Ticks that read the same in both languages (d3's formats know only the English decimal point): whole numbers,
+# shares in %, amounts in thousands. Scores (0 to 1) keep a decimal point.
+_TICKS = {"percent": (1.0, ".0%"), "amount": (1e-3, "d"), "count": (1.0, "d"), "years": (1.0, "d"),
+          "times": (1.0, ".1f"), "score": (1.0, ".1f"), "number": (1.0, "~s")}
+
+
+def axis_scale(style: str) -> tuple[float, str]:
+    return _TICKS.get(style, _TICKS["number"])
+
+
+def axis_title(label: str, style: str, lang: str) -> str:
+    if style == "amount":
+        unit = "milliers" if lang == "fr" else "thousands"
+        symbol = i18n.currency_symbol()
+        return f"{label} ({unit}{' ' + symbol if symbol else ''})"
+    if style == "years":
+        return f"{label} ({'ans' if lang == 'fr' else 'years'})"
+    return label
 
 
 class Distribution:
@@ -100,14 +142,22 @@ class Distribution:
                                   **common)
         self.marker = bq.Lines(x=[0.0, 0.0], y=[0.0, 1.0], scales=scales, colors=[BLACK], stroke_width=3,
                                display_legend=True, labels=[""])
-        self.x_axis = bq.Axis(scale=self.x, tick_style=TICKS, num_ticks=6)
+        self.x_axis = bq.Axis(scale=self.x, tick_style=TICKS, num_ticks=6, label_offset="32px")
         self.y_axis = bq.Axis(scale=self.y, tick_style=TICKS, side="left", tick_format=".0%",
-                              tick_values=share_ticks(1.0, 5))
-        self.figure = _figure([self.repaid, self.defaulted, self.marker], [self.x_axis, self.y_axis], 240)
-        self.figure.fig_margin = {"top": 10, "bottom": 35, "left": 50, "right": 20}
+                              tick_values=share_ticks(1.0, 5), label_offset="-42px")
+        self.figure = _figure([self.repaid, self.defaulted, self.marker], [self.x_axis, self.y_axis], 260)
+        self.figure.fig_margin = {"top": 10, "bottom": 50, "left": 60, "right": 20}
         self.figure.legend_location = "top-right"
+        self.figure.legend_style = {"fill": "white", "stroke": "#c8c8c8"}
+        self.figure.legend_text = {"font-size": "12px"}
 
-    def update(self, position: dict, labels: tuple[str, str, str], tick_format: str = "") -> None:
+    def update(self, position: dict, labels: tuple[str, str, str], style: str = "number", lang: str = "fr",
+               axis_labels: tuple[str, str] = ("", "")) -> None:
+        factor, tick_format = axis_scale(style)
+        position = {**position, "edges": np.asarray(position["edges"], float) * factor,
+                    "value": None if position["value"] is None else position["value"] * factor}
+        self.x_axis.label = axis_title(axis_labels[0], style, lang)
+        self.y_axis.label = axis_labels[1]
         edges = np.asarray(position["edges"])
         repaid = np.asarray(position["repaid_counts"], float)
         defaulted = np.asarray(position["defaulted_counts"], float)
@@ -117,6 +167,7 @@ class Distribution:
         value = position["value"]
         with self.repaid.hold_sync(), self.defaulted.hold_sync(), self.marker.hold_sync():
             self.x_axis.tick_format = tick_format
+            self.x_axis.tick_values = _round_ticks(edges[0], edges[-1], style)
             self.repaid.x, self.repaid.y, self.repaid.labels = edges[:-1], repaid_share, [labels[0]]
             self.defaulted.x, self.defaulted.y, self.defaulted.labels = edges[:-1], defaulted_share, [labels[1]]
             self.y.max = top
@@ -125,6 +176,18 @@ class Distribution:
             self.marker.x = [at, at]
             self.marker.y = [0.0, top] if value is not None else [0.0, 0.0]
             self.marker.labels = [labels[2]]
+
+
+def _round_ticks(low: float, high: float, style: str, most: int = 6) -> np.ndarray:
+    """Round tick values over [low, high] (1, 2 or 5 times a power of ten), whole numbers for whole formats."""
+    span = max(high - low, 1e-9)
+    raw = span / max(most - 1, 1)
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    if style in ("count", "years", "amount") and step < 1:
+        step = 1.0
+    start = math.ceil(low / step) * step
+    return np.round(np.arange(start, high + step * 1e-6, step), 10)
 
 
 class BaseScatter:
@@ -142,14 +205,20 @@ class BaseScatter:
                                     marker="cross")
         self.applicant = bq.Scatter(x=[0.0], y=[0.0], scales=scales, colors=[BLACK], default_size=220,
                                     marker="diamond")
-        self.x_axis = bq.Axis(scale=self.x, tick_style=TICKS)
-        self.y_axis = bq.Axis(scale=self.y, tick_style=TICKS, side="left")
-        self.figure = _figure([self.repaid, self.defaulted, self.applicant], [self.x_axis, self.y_axis], 300)
-        self.figure.fig_margin = {"top": 10, "bottom": 45, "left": 60, "right": 20}
+        self.x_axis = bq.Axis(scale=self.x, tick_style=TICKS, label_offset="32px")
+        self.y_axis = bq.Axis(scale=self.y, tick_style=TICKS, side="left", label_offset="-48px")
+        self.figure = _figure([self.repaid, self.defaulted, self.applicant], [self.x_axis, self.y_axis], 320)
+        self.figure.fig_margin = {"top": 10, "bottom": 50, "left": 70, "right": 20}
         self._texts = None
 
-    def update(self, sample: dict, point: tuple, labels: tuple, axis_labels: tuple, formats: tuple) -> None:
-        x, y, bad = np.asarray(sample["x"]), np.asarray(sample["y"]), np.asarray(sample["defaulted"])
+    def update(self, sample: dict, point: tuple, labels: tuple, axis_labels: tuple, styles: tuple,
+               lang: str = "fr") -> None:
+        (fx, format_x), (fy, format_y) = axis_scale(styles[0]), axis_scale(styles[1])
+        axis_labels = (axis_title(axis_labels[0], styles[0], lang), axis_title(axis_labels[1], styles[1], lang))
+        formats = (format_x, format_y)
+        x, y = np.asarray(sample["x"], float) * fx, np.asarray(sample["y"], float) * fy
+        bad = np.asarray(sample["defaulted"])
+        point = (None if point[0] is None else point[0] * fx, None if point[1] is None else point[1] * fy)
         keep = ~np.isnan(x) & ~np.isnan(y)
         # Outliers are clipped to the 1st-99th percentiles in the data sent; the scales follow the data.
         lo_x, hi_x = np.nanpercentile(x[keep], [1, 99]) if keep.any() else (0.0, 1.0)

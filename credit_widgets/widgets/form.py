@@ -1,5 +1,12 @@
-"""The prospect form, built from the fields the core asks for (grouped, with units, defaults and ranges)."""
+"""The prospect form, built from the fields the core asks for (grouped, with units and ranges).
+
+What the officer typed is the form's state and is never rewritten by the page: a language switch relabels the
+fields and their messages, it does not reformat the values (numbers are read by `i18n.parse_number`, one rule for
+both languages). Each field has its own message line under it; a field in error carries the `cw-invalid` class.
+"""
 from __future__ import annotations
+
+import html
 
 import ipywidgets as w
 
@@ -8,13 +15,17 @@ from ..schema import GROUP_LABELS, GROUPS
 from ..validate import InputError
 
 _NUMERIC = ("amount", "number", "integer", "score")
-_UNITS = {"EUR": "€", "years": {"fr": "ans", "en": "years"}, "score": "0–1"}
 
 
 def _unit(field, lang: str) -> str:
-    unit = _UNITS.get(field.unit or "")
-    if isinstance(unit, dict):
-        unit = unit[lang]
+    if field.unit == "money":
+        unit = i18n.currency_symbol()
+    elif field.unit == "years":
+        unit = "ans" if lang == "fr" else "years"
+    elif field.unit == "score":
+        unit = "0–1"
+    else:
+        unit = ""
     return f" ({unit})" if unit else ""
 
 
@@ -27,14 +38,16 @@ def format_shown(field, shown, lang: str) -> str:
     return text.replace(".", ",") if lang == "fr" else text
 
 
-def parse_shown(field, text: str, lang: str):
-    """What was typed, as a number in displayed units; blank means unknown. Accepts "180 000", "0,55", "1e6"."""
-    cleaned = text.strip().replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace("€", "")
-    if not cleaned:
-        return None
-    cleaned = cleaned.replace(",", ".") if lang == "fr" else cleaned.replace(",", "")
+def parse_shown(field, text: str, lang: str | None = None):
+    """What was typed, as a number in displayed units; blank means unknown. The same rule in both languages
+    (`lang` is accepted for callers that pass it and changes nothing): "180 000", "0,55", "0.55", "1e6"."""
     try:
-        return float(cleaned)
+        return i18n.parse_number(text)
+    except i18n.AmbiguousNumber as error:
+        whole, decimal = error.whole, error.decimal   # `error` is unbound once the except block ends
+        raise InputError(field.name, "ambiguous_number", text=error.text,
+                         whole=lambda lang: i18n.number(whole, lang, 0),
+                         decimal=lambda lang: i18n.number(decimal, lang, 3)) from None
     except ValueError:
         raise InputError(field.name, "type_number") from None
 
@@ -49,21 +62,29 @@ class ProspectForm(w.VBox):
         self._callbacks = []
         self._quiet = False
         self._inputs: dict[str, w.Widget] = {}
+        self._messages: dict[str, w.HTML] = {}
+        self._errors: dict[str, InputError] = {}
         self._headings: dict[str, w.HTML] = {}
         sections = []
         for group in GROUPS:
             members = [f for f in fields if f.group == group]
             if not members:
                 continue
+            cells = []
             for field in members:
                 widget = self._make_input(field)
                 widget.add_class(f"cw-field-{field.name}")
                 widget.observe(self._changed, names="value")
                 self._inputs[field.name] = widget
+                message = w.HTML()
+                message.add_class("cw-field-error")
+                message.add_class(f"cw-message-{field.name}")
+                message.layout.display = "none"
+                self._messages[field.name] = message
+                cells.append(w.VBox([widget, message]))
             self._headings[group] = w.HTML()
-            grid = w.GridBox([self._inputs[f.name] for f in members],
-                             layout=w.Layout(grid_template_columns=f"repeat({columns}, minmax(0, 1fr))",
-                                           grid_gap="4px 16px"))
+            grid = w.GridBox(cells, layout=w.Layout(grid_template_columns=f"repeat({columns}, minmax(0, 1fr))",
+                                                    grid_gap="4px 16px"))
             sections.append(w.VBox([self._headings[group], grid]))
         self.children = sections
         self.add_class("cw-prospect-form")
@@ -73,56 +94,113 @@ class ProspectForm(w.VBox):
         style = {"description_width": "48%"}
         layout = w.Layout(width="auto")
         if field.kind in _NUMERIC:
-            return w.Text(value=format_shown(field, field.default, self._lang), continuous_update=False,
-                          style=style, layout=layout)
+            return w.Text(value="", continuous_update=False, style=style, layout=layout)
         options = [("—", "")] + [(level, level) for level in field.choices]
-        return w.Dropdown(options=options, value=field.default or "", style=style, layout=layout)
+        return w.Dropdown(options=options, value="", style=style, layout=layout)
 
     # ---- public ---------------------------------------------------------------------------------------------
     def on_change(self, callback) -> None:
         self._callbacks.append(callback)
 
-    def values(self) -> dict:
-        """Data-unit values (None where blank); raises InputError on text that is no number."""
-        out = {}
+    @property
+    def names(self) -> list[str]:
+        return list(self._inputs)
+
+    def texts(self) -> dict:
+        """What is on screen, exactly as typed (a snapshot to restore)."""
+        return {name: widget.value for name, widget in self._inputs.items()}
+
+    def read(self) -> tuple[dict, dict]:
+        """(data-unit values with None where blank, {field: InputError} for text that is no number)."""
+        values, errors = {}, {}
         for name, widget in self._inputs.items():
             field = self._fields[name]
             if field.kind in _NUMERIC:
-                shown = parse_shown(field, widget.value, self._lang)
-                out[name] = None if shown is None else float(field.from_display(shown))
+                try:
+                    shown = parse_shown(field, widget.value)
+                except InputError as error:
+                    errors[name] = error
+                    continue
+                values[name] = None if shown is None else float(field.from_display(shown))
             else:
-                out[name] = widget.value or None
-        return out
+                values[name] = widget.value or None
+        return values, errors
+
+    def values(self) -> dict:
+        """Data-unit values (None where blank); raises the first InputError on text that is no number."""
+        values, errors = self.read()
+        if errors:
+            raise next(iter(errors.values()))
+        return values
 
     def set_values(self, raw: dict) -> None:
-        """Show data-unit values (a suggestion applied) without firing one change per field."""
+        """Show data-unit values (a suggestion applied, an example) without firing one change per field."""
+        texts = {}
+        for name, value in raw.items():
+            if name in self._inputs:
+                field = self._fields[name]
+                if field.kind in _NUMERIC:
+                    texts[name] = format_shown(field, None if value is None else field.to_display(value), self._lang)
+                else:
+                    texts[name] = value or ""
+        self.set_texts(texts)
+
+    def set_texts(self, texts: dict) -> None:
         self._quiet = True
         try:
-            for name, value in raw.items():
+            for name, text in texts.items():
                 if name in self._inputs:
-                    field = self._fields[name]
-                    widget = self._inputs[name]
-                    if field.kind in _NUMERIC:
-                        widget.value = format_shown(field, None if value is None else field.to_display(value),
-                                                    self._lang)
-                    else:
-                        widget.value = value or ""
+                    self._inputs[name].value = text
         finally:
             self._quiet = False
 
+    def clear(self) -> None:
+        self.set_texts({name: "" for name in self._inputs})
+        self.show_errors({})
+
+    def example(self) -> dict:
+        """The schema's example applicant (the real rows' median or mode), in data units."""
+        out = {}
+        for name, field in self._fields.items():
+            if field.default is None:
+                continue
+            out[name] = float(field.from_display(field.default)) if field.kind in _NUMERIC else field.default
+        return out
+
+    def show_errors(self, errors: dict) -> None:
+        """A message under each field in error (in the form's language), none elsewhere."""
+        self._errors = dict(errors)
+        for name, message in self._messages.items():
+            widget = self._inputs[name]
+            error = self._errors.get(name)
+            if error is None:
+                message.value = ""
+                message.layout.display = "none"
+                widget.remove_class("cw-invalid")
+            else:
+                message.value = f"⚠ {html.escape(error.message(self._lang))}"
+                message.layout.display = None
+                widget.add_class("cw-invalid")
+
+    def mark(self, names, css_class: str) -> None:
+        for name, widget in self._inputs.items():
+            if name in names:
+                widget.add_class(css_class)
+            else:
+                widget.remove_class(css_class)
+
+    def focus_target(self, name: str):
+        return self._inputs.get(name)
+
     def set_lang(self, lang: str) -> None:
-        try:
-            current = self.values()
-        except InputError:
-            current = None   # keep the typed text as it is
+        """Labels, units, ranges and messages in `lang`; the values stay exactly as typed."""
         self._lang = lang
         self._quiet = True   # relabelling is no change of the applicant's situation
         try:
             self._relabel(lang)
         finally:
             self._quiet = False
-        if current is not None:
-            self.set_values(current)
+        self.show_errors(self._errors)
 
     def _relabel(self, lang: str) -> None:
         for group, heading in self._headings.items():

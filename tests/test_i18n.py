@@ -1,0 +1,80 @@
+"""Words and numbers: one rule for typed numbers in both languages, every category level translated, formatters."""
+import pandas as pd
+import pytest
+
+from credit_widgets import i18n
+from credit_widgets.schema import FIELDS, TABLES
+
+from conftest import REPO, SHARED_DATA
+
+
+@pytest.mark.parametrize("text, value", [
+    ("1 350,50", 1350.5), ("1\u202f350,50", 1350.5), ("1350,50", 1350.5), ("1,350.50", 1350.5),
+    ("1.350,50", 1350.5), ("0,55", 0.55), ("0.55", 0.55), ("0,350", 0.35), ("1,350,000", 1350000.0),
+    ("100 002", 100002.0), ("-0,5", -0.5), ("1e6", 1e6), ("  42 ", 42.0), ("", None), ("  ", None),
+])
+def test_a_number_reads_the_same_in_both_languages(text, value):
+    assert i18n.parse_number(text) == value
+
+
+@pytest.mark.parametrize("text", ["1,350", "1.350", "12.500", "-3,000"])
+def test_a_number_that_reads_two_ways_is_refused(text):
+    with pytest.raises(i18n.AmbiguousNumber) as caught:
+        i18n.parse_number(text)
+    assert caught.value.whole != caught.value.decimal
+
+
+@pytest.mark.parametrize("text", ["abc", "12ab", "1.2.3", "1,35,0", ",5", "5,", "1,350.5.0"])
+def test_text_that_is_no_number_is_refused(text):
+    with pytest.raises(ValueError):
+        i18n.parse_number(text)
+
+
+def test_formatters_round_without_artefacts():
+    assert i18n.number(-0.4, "fr") == "0" and i18n.number(-0.6, "en") == "-1"
+    assert i18n.years(9.96, "en") == "10 years" and i18n.years(9.94, "fr") == "9,9 ans"
+    assert i18n.number(1234567.891, "fr", 1) == "1\u202f234\u202f567,9" and i18n.number(1234.5, "en", 1) == "1,234.5"
+
+
+def test_no_currency_is_invented(monkeypatch):
+    monkeypatch.setattr(i18n, "CURRENCY", "")
+    assert i18n.amount(12345, "fr") == "12\u202f345" and "€" not in i18n.amount(12345, "en")
+    monkeypatch.setattr(i18n, "CURRENCY", "EUR")
+    assert i18n.amount(12345, "fr") == "12\u202f345\u202f€" and i18n.amount(12345, "en") == "€12,345"
+
+
+def test_catalogue_has_both_languages_with_the_same_placeholders():
+    import string
+
+    for key, texts in i18n.TEXTS.items():
+        assert set(texts) == set(i18n.LANGUAGES), key
+        fields = [{name for _, name, _, _ in string.Formatter().parse(texts[lang]) if name} for lang in i18n.LANGUAGES]
+        assert fields[0] == fields[1], key
+
+
+def _levels(frame: pd.DataFrame) -> set[tuple[str, str]]:
+    out = set()
+    for column, kind in TABLES["application_train"].columns.items():
+        if kind == "category" and column in frame.columns:
+            out |= {(column, str(v)) for v in frame[column].dropna().unique() if v not in ("XNA", "XAP")}
+    return out
+
+
+def _untranslated(levels) -> list:
+    missing = []
+    for column, level in sorted(levels):
+        if level not in i18n.LEVELS_FR:
+            missing.append(("fr", column, level))
+        if "_" in level or ":" in level or level.isupper() or "Type" in level:
+            if level not in i18n.LEVELS_EN:
+                missing.append(("en", column, level))
+    return missing
+
+
+def test_every_level_of_every_form_field_and_of_the_data_is_translated():
+    levels = {(name, level) for name, field in FIELDS.items() for level in field.choices}
+    levels |= _levels(pd.read_parquet(REPO / "data" / "application_train.parquet"))
+    real = SHARED_DATA / "homecredit-real" / "application_train.csv"
+    if real.exists():
+        levels |= _levels(pd.read_csv(real))
+    assert _untranslated(levels) == []
