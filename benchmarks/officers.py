@@ -118,7 +118,9 @@ def plan_officers(model, count: int = OFFICERS) -> list[Officer]:
     officers = []
     for i, (client, d) in enumerate(clients):
         # external scores spread the answers (the amounts alone move this model little); French decimals
-        first = {"AMT_INCOME_TOTAL": str(90_000 + 20_000 * i), "AMT_ANNUITY": str(18_000 + 3_000 * i),
+        # the credit comes first: the page answers only once income, credit and instalment are all given
+        first = {"AMT_CREDIT": "250000", "AMT_INCOME_TOTAL": str(90_000 + 20_000 * i),
+                 "AMT_ANNUITY": str(18_000 + 3_000 * i),
                  "EXT_SOURCE_2": f"0,{15 + 7 * i:02d}", "EXT_SOURCE_3": f"0,{80 - 6 * i:02d}"}
         between = form_decision(model, first)
         for step in range(60):

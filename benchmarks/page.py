@@ -272,8 +272,8 @@ def alternating_clients(model, count: int) -> list[str]:
 
 
 def alternating_amounts(model) -> list[str]:
-    """Two credit amounts whose probabilities (shown to 0.1 point) differ from each other and from the form's
-    default, for the prospect the form shows by default."""
+    """Two credit amounts whose probabilities (shown to 0.1 point) differ from each other and from the example's,
+    for the example prospect (the form's "example" button)."""
     prospect = {}
     for field in model.prospect_fields():
         if field.default in (None, ""):
@@ -333,6 +333,7 @@ def measure_answers(browser, server: dict, runs: int, clients: list[str], amount
 
         page.locator(".cw-mode button").nth(1).click()
         page.wait_for_selector(".cw-prospect-form", state="visible")
+        page.locator(".cw-example").click()   # the form starts empty: the example is the prospect timed here
         page.wait_for_function("() => /%/.test(document.querySelector('.cw-probability').innerText)",
                                polling="raf")
         field = page.locator(".cw-field-AMT_CREDIT input")

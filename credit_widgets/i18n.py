@@ -173,6 +173,7 @@ TEXTS: dict[str, dict[str, str]] = {
                         "en": "The audit log could not be written: {why}"},
     "ui:no_decision": {"fr": "Pas de réponse tant que la demande n'est pas complète et correcte :",
                        "en": "No answer until the application is complete and correct:"},
+    "ui:no_decision_client": {"fr": "Pas de réponse :", "en": "No answer:"},
     "ui:example": {"fr": "Remplir avec un exemple", "en": "Fill with an example"},
     "ui:example_note": {"fr": "Exemple fictif, pas un demandeur : aucune décision n'est enregistrée ni téléchargeable.",
                         "en": "Fictitious example, not an applicant: no decision is recorded or downloadable."},
@@ -407,3 +408,14 @@ def _ungroup(digits: str, mark: str, text: str) -> str:
     if not (1 <= len(groups[0]) <= 3) or any(len(g) != 3 for g in groups[1:]):
         raise ValueError(f"not a number: {text!r}")
     return "".join(groups)
+
+
+def probability_texts(probability: float, threshold: float, lang: str) -> dict:
+    """{p, t, m} for "ui:probability": as many decimals as it takes for the probability and the threshold to read
+    differently (9,0 % against a 9,0 % threshold, "margin -0,0", reads as a tie that the answer does not make)."""
+    decimals = 1
+    while decimals < 4 and round(100 * probability, decimals) == round(100 * threshold, decimals) \
+            and probability != threshold:
+        decimals += 1
+    return {"p": percent(probability, lang, decimals), "t": percent(threshold, lang, decimals),
+            "m": number(100 * (threshold - probability), lang, decimals)}

@@ -30,8 +30,7 @@ def decision_html(decision, lang: str = "fr", suggestions=(), *, reference: str 
     when = (when or datetime.now()).astimezone()
     verdict = decision.verdict(lang)
     icon = "✔" if decision.favourable else "✖"
-    probability = t("ui:probability", p=i18n.percent(decision.probability, lang, 1),
-                    t=i18n.percent(decision.threshold, lang, 1), m=i18n.number(100 * decision.margin, lang, 1))
+    probability = t("ui:probability", **i18n.probability_texts(decision.probability, decision.threshold, lang))
     against = [r for r in decision.reasons if r.direction == "against"]
     support = [r for r in decision.reasons if r.direction == "for"]
     items = "".join

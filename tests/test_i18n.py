@@ -78,3 +78,9 @@ def test_every_level_of_every_form_field_and_of_the_data_is_translated():
     if real.exists():
         levels |= _levels(pd.read_csv(real))
     assert _untranslated(levels) == []
+
+
+def test_a_probability_never_reads_as_equal_to_a_threshold_it_is_not():
+    shown = i18n.probability_texts(0.0901, 0.0899, "fr")
+    assert shown["p"] != shown["t"] and shown["m"].strip("-0,") != ""
+    assert i18n.probability_texts(0.072, 0.09, "en") == {"p": "7.2%", "t": "9.0%", "m": "1.8"}

@@ -100,11 +100,11 @@ def page(browser, voila, request):
 
 
 # ---- helpers ------------------------------------------------------------------------------------------------------
-def _first_client_id() -> str:
+def _first_client_id(position: int = 0) -> str:
     import pandas as pd   # CreditModel would load the model: the bundled table is enough
 
     ids = pd.read_parquet(REPO / "data" / "application_train.parquet", columns=["SK_ID_CURR"])["SK_ID_CURR"]
-    return str(int(ids.iloc[0]))
+    return str(int(ids.iloc[position]))
 
 
 @pytest.fixture(scope="session")
@@ -131,11 +131,19 @@ def show_client(page: Page, client: str) -> None:
     expect(page.locator(".cw-verdict")).to_have_text(VERDICT_FR)
 
 
-def to_prospect(page: Page) -> None:
-    """Mode toggle, second button (its label follows the language); the form shows and the default is scored."""
+PROSPECT = {"AMT_INCOME_TOTAL": "150 000", "AMT_CREDIT": "600 000", "AMT_ANNUITY": "30 000"}
+
+
+def to_prospect(page: Page, values: dict | None = PROSPECT) -> None:
+    """Mode toggle, second button (its label follows the language); the form shows empty, with no answer; the
+    required inputs typed, the answer shows."""
     page.locator(".cw-mode button").nth(1).click()
     expect(page.locator(".cw-mode button").nth(1)).to_have_class(re.compile(r"\bmod-active\b"))
     expect(page.locator(".cw-prospect-form")).to_be_visible()
+    if values is None:
+        return
+    for column, value in values.items():
+        set_field(page, column, value)
     expect(page.locator(".cw-verdict")).to_have_text(VERDICT_FR)
     expect(page.locator(".cw-probability")).to_have_text(PERCENT)
 
@@ -199,6 +207,10 @@ def test_prospect_path_rescores_when_the_credit_amount_grows(page):
 
 # Heavy loans against modest incomes and weak external scores, as the officer would type them (French decimals).
 STRAINED_PROSPECTS = [
+    {"AMT_INCOME_TOTAL": "60000", "AMT_CREDIT": "300000", "AMT_ANNUITY": "20000", "EXT_SOURCE_2": "0,5",
+     "EXT_SOURCE_3": "0,5"},
+    {"AMT_INCOME_TOTAL": "60000", "AMT_CREDIT": "300000", "AMT_ANNUITY": "40000", "EXT_SOURCE_2": "0,6",
+     "EXT_SOURCE_3": "0,6"},
     {"AMT_INCOME_TOTAL": "90000", "AMT_CREDIT": "600000", "AMT_ANNUITY": "40000", "EXT_SOURCE_2": "0,3",
      "EXT_SOURCE_3": "0,3"},
     {"AMT_INCOME_TOTAL": "120000", "AMT_CREDIT": "1000000", "AMT_ANNUITY": "60000", "EXT_SOURCE_2": "0,2",
@@ -228,27 +240,89 @@ def test_applying_a_suggestion_changes_the_form_and_the_answer(page):
     after_form = form_values(page)
     assert {k: v for k, v in after_form.items() if before_form.get(k) != v}, "the suggestion left the form as it was"
     expect(page.locator(".cw-verdict")).to_have_text(VERDICT_FR)
+    expect(page.locator(".cw-simulation")).to_contain_text("Simulation")   # finding 4: said to be a simulation
+    expect(page.locator(".cw-simulation")).to_contain_text(before_probability.split("·")[0].split(":")[-1].strip())
     expect(page.locator(".cw-error")).to_have_text(re.compile(r"^\s*$"))
+    full_page_screenshot(page, ARTIFACTS / "simulation.png")
+    page.locator(".cw-undo").click()
+    expect(page.locator(".cw-simulation")).to_be_hidden()
+    expect(page.locator(".cw-probability")).to_have_text(before_probability)
+    assert form_values(page) == before_form
     check_page_is_clean(page)
 
 
-def test_unknown_client_is_a_message_and_keeps_the_typed_id(page):
+def test_the_outcome_does_not_carry_over_to_the_next_client(page, client_id):
+    """Finding 5: an override and its reason stayed on screen for the next client and were logged for them."""
+    show_client(page, client_id)
+    page.locator(".cw-outcome button").nth(1).click()
+    page.fill(".cw-app textarea", f"Garant solide pour {client_id}")
+    page.locator(".cw-record").click()
+    expect(page.locator(".cw-record-status")).to_contain_text("✔")
+    page.fill(".cw-client-id input", _first_client_id(1))
+    page.keyboard.press("Enter")
+    expect(page.locator(".cw-app textarea")).to_have_value("")
+    expect(page.locator(".cw-record-status")).to_have_text(re.compile(r"^\s*$"))
+    expect(page.locator(".cw-outcome button").nth(0)).to_have_class(re.compile(r"\bmod-active\b"))
+    check_page_is_clean(page)
+
+
+def test_the_prospect_form_starts_empty_with_no_answer(page):
+    """Finding 6: the form opened as an invented applicant with a verdict, logged at once."""
+    to_prospect(page, None)
+    values = form_values(page)
+    assert values and all(v in ("", None, "—") for v in values.values()), values
+    expect(page.locator(".cw-verdict")).to_be_hidden()
+    expect(page.locator(".cw-no-decision")).to_contain_text("Revenu mensuel")
+    page.locator(".cw-example").click()
+    expect(page.locator(".cw-verdict")).to_have_text(VERDICT_FR)
+    expect(page.locator(".cw-example-note")).to_contain_text("fictif")
+    expect(page.locator(".cw-record")).to_be_hidden()
+    check_page_is_clean(page)
+
+
+def test_unknown_client_clears_the_previous_file_and_says_so_next_to_the_id(page, client_id):
+    show_client(page, client_id)
+    expect(page.locator(".cw-facts")).to_contain_text(client_id)
     page.fill(".cw-client-id input", "1")
     page.keyboard.press("Enter")
-    expect(page.locator(".cw-error")).to_have_text(re.compile(r"\S"))
-    expect(page.locator(".cw-error")).to_contain_text("1")
+    expect(page.locator(".cw-client-error")).to_contain_text("1")
     expect(page.locator(".cw-client-id input")).to_have_value("1")
+    expect(page.locator(".cw-verdict")).to_be_hidden()
+    expect(page.locator(".cw-facts")).not_to_contain_text(client_id)   # nothing of the previous client stays
+    page.locator(".cw-lang button", has_text="EN").click()
+    expect(page.locator(".cw-client-error")).to_contain_text("unknown")   # the message follows the language
+    check_page_is_clean(page)
+
+
+def test_a_rejected_entry_leaves_no_answer_to_record(page):
+    """Finding 1: 'abc' in the income left the previous verdict on screen, and it could be recorded."""
+    to_prospect(page)
+    set_field(page, "AMT_INCOME_TOTAL", "abc")
+    expect(page.locator(".cw-message-AMT_INCOME_TOTAL")).to_contain_text("Revenu mensuel")
+    expect(page.locator(".cw-field-AMT_INCOME_TOTAL")).to_have_class(re.compile(r"\bcw-invalid\b"))
+    expect(page.locator(".cw-verdict")).to_be_hidden()
+    expect(page.locator(".cw-record")).to_be_hidden()
+    expect(page.locator(".cw-download")).to_be_hidden()
+    expect(page.locator(".cw-no-decision")).to_contain_text("Revenu mensuel")
+    expect(page.locator(".cw-field-AMT_INCOME_TOTAL input")).to_have_value("abc")
+    full_page_screenshot(page, ARTIFACTS / "rejected-entry.png")
+    page.locator(".cw-lang button", has_text="EN").click()   # finding 3: nothing typed is rewritten
+    expect(page.locator(".cw-message-AMT_INCOME_TOTAL")).to_contain_text("Monthly income")
+    expect(page.locator(".cw-field-AMT_INCOME_TOTAL input")).to_have_value("abc")
+    expect(page.locator(".cw-field-AMT_CREDIT input")).to_have_value("600 000")
+    expect(page.locator(".cw-verdict")).to_be_hidden()
     check_page_is_clean(page)
 
 
 def test_absurd_amount_is_a_message_and_the_page_recovers(page):
     to_prospect(page)
     set_field(page, "AMT_CREDIT", "1e12")
-    expect(page.locator(".cw-error")).to_have_text(re.compile(r"\S"))
+    expect(page.locator(".cw-message-AMT_CREDIT")).to_have_text(re.compile(r"\S"))
     expect(page.locator(".cw-field-AMT_CREDIT input")).to_have_value("1e12")
+    expect(page.locator(".cw-verdict")).to_be_hidden()
     check_page_is_clean(page)
     set_field(page, "AMT_CREDIT", "500000")
-    expect(page.locator(".cw-error")).to_have_text(re.compile(r"^\s*$"))
+    expect(page.locator(".cw-message-AMT_CREDIT")).to_be_hidden()
     expect(page.locator(".cw-verdict")).to_be_visible()
     expect(page.locator(".cw-verdict")).to_have_text(VERDICT_FR)
     before = text(page, ".cw-probability")

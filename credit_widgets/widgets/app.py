@@ -11,7 +11,7 @@ Every callback goes through `_safely`: bad input becomes a message in the office
 typed, anything unexpected a generic message (details go to the server log), never a traceback.
 
 CSS hooks (browser tests rely on them): cw-app, cw-lang, cw-mode, cw-client-id, cw-prospect-form, cw-field-<COLUMN>,
-cw-field-error (a field's message line) and cw-message-<COLUMN>, cw-invalid (a field in error), cw-client-error,
+cw-message (a field's message line) and cw-message-<COLUMN>, cw-invalid (a field in error), cw-client-error,
 cw-error (page-level problems), cw-no-decision (why there is no answer), cw-verdict, cw-probability, cw-reasons,
 cw-suggestion, cw-simulation (the simulation band), cw-undo, cw-example, cw-example-note, cw-new-prospect,
 cw-outcome, cw-record, cw-record-status, cw-download, cw-facts.
@@ -47,9 +47,9 @@ _CSS = """<style>
 .cw-app h2 {margin: 4px 0} .cw-app h3 {margin: 10px 0 4px; font-size: 16px}
 .cw-card {border: 1px solid #c8c8c8; border-radius: 6px; padding: 8px 12px; margin: 4px 0}
 .cw-verdict-box {font-size: 22px; font-weight: bold; padding: 8px 14px; border-radius: 6px; border-left: 10px solid}
-.cw-app .cw-error .widget-html-content, .cw-app .cw-field-error .widget-html-content,
+.cw-app .cw-error .widget-html-content, .cw-app .cw-message .widget-html-content,
 .cw-app .cw-client-error .widget-html-content {color: #a40000; font-weight: bold}
-.cw-app .cw-field-error .widget-html-content {font-size: 12px; line-height: 1.3; white-space: normal}
+.cw-app .cw-message .widget-html-content {font-size: 12px; line-height: 1.3; white-space: normal}
 .cw-app .cw-invalid input {border: 2px solid #a40000; background: #fff3f3}
 .cw-app .cw-simulated input {border: 2px dashed #0072B2}
 .cw-app .cw-no-decision .widget-html-content {white-space: normal}
@@ -90,6 +90,7 @@ class CreditApp(w.VBox):
         self._problems: list = []      # why there is no decision: InputErrors, shown in the officer's language
         self._example = False          # the form holds the fictitious example, not an applicant
         self._samples: dict = {}
+        self._close_ids: list = []     # ids near an unknown one, offered under the ID box
         self._relabelling = False      # new option labels are no choice of the officer
         self._build()
         self._relabel()
@@ -163,6 +164,7 @@ class CreditApp(w.VBox):
         self._position_column = w.Dropdown(layout=w.Layout(width="420px"), style={"description_width": "initial"})
         self._position_column.observe(lambda c: self._safely(self._render_position), names="value")
         self._distribution = Distribution()
+        self._distribution_caption = w.HTML()
         self._position_text = w.HTML()
         self._scatter_x = w.Dropdown(layout=w.Layout(width="50%"), style={"description_width": "initial"})
         self._scatter_y = w.Dropdown(layout=w.Layout(width="50%"), style={"description_width": "initial"})
@@ -191,7 +193,7 @@ class CreditApp(w.VBox):
                           self._reasons, self._change_title, self._suggestions])
         why = w.VBox([self._why_title, self._waterfall.figure, self._why_caption])
         standing = w.VBox([self._standing_title, self._position_column, self._distribution.figure,
-                           self._position_text, w.HBox([self._scatter_x, self._scatter_y]), self._scatter.figure,
+                           self._distribution_caption, self._position_text, w.HBox([self._scatter_x, self._scatter_y]), self._scatter.figure,
                            self._scatter_caption, self._similar])
         self._decide = w.VBox([self._outcome_title, self._outcome, self._outcome_reason,
                                w.HBox([self._record, self._record_status]), self._download])
@@ -255,8 +257,7 @@ class CreditApp(w.VBox):
         self._outcome.value = outcome
         self._outcome_reason.placeholder = t("ui:override_reason")
         self._record.description = t("ui:amend" if self.decision_id in self._outcomes else "ui:record")
-        if not self._client_id.value:
-            self._client_hint.value = f"<small>{t('ui:client_id_hint')}</small>"
+        self._render_hint()
 
     # ---- callbacks (thin: read, call the core, render) ----------------------------------------------------------
     def _safely(self, callback, *args) -> None:
@@ -320,16 +321,17 @@ class CreditApp(w.VBox):
         lang = self.lang
         self._client_error.value = "".join(
             f"⚠ {html.escape(p.message(lang))}" for p in self._problems if p.field == "SK_ID_CURR")
-        form_errors = {p.field: p for p in self._problems if p.field in self._form.names}
-        if all(not text for text in self._form.texts().values()):
-            # an untouched form is not wrong: what it needs is said in the answer's place, not in red under it
-            form_errors = {k: e for k, e in form_errors.items() if e.key != "required"}
+        # What is still missing is said in the answer's place, not under the empty fields: changing a field the
+        # officer is about to type into makes the browser redraw it from the kernel's (empty) value, which was seen
+        # to swallow what was being typed.
+        form_errors = {p.field: p for p in self._problems if p.field in self._form.names and p.key != "required"}
         self._form.show_errors(form_errors)
         if not self._problems:
             self._no_decision.value = ""
             return
         items = "".join(f"<li>{html.escape(p.message(lang))}</li>" for p in self._problems)
-        self._no_decision.value = (f"<div class='cw-no-decision-box'><b>{i18n.t('ui:no_decision', lang)}</b>"
+        heading = i18n.t("ui:no_decision" if self._mode.value == "prospect" else "ui:no_decision_client", lang)
+        self._no_decision.value = (f"<div class='cw-no-decision-box'><b>{heading}</b>"
                                    f"<ul>{items}</ul></div>")
 
     def _on_id(self, submitted: bool) -> None:
@@ -338,21 +340,31 @@ class CreditApp(w.VBox):
         if self.decision is not None and digits == str(self.decision.client_id):
             return   # the same client, already answered (or simulated) as typed: nothing new to score or log
         self._new_applicant()
+        self._close_ids = []
         if not digits:
-            self._client_hint.value = f"<small>{i18n.t('ui:client_id_hint', self.lang)}</small>"
+            self._render_hint()
             return
         if not digits.isdigit():
             self._withdraw([InputError("SK_ID_CURR", "type_number")])
             return
         client = int(digits)
         if self.model.population.row(client) is None:
-            close = ", ".join(map(str, self.model.close_ids(client)))
-            self._client_hint.value = f"<small>{i18n.t('ui:close_ids', self.lang, ids=close)}</small>"
+            self._close_ids = self.model.close_ids(client)
+            self._render_hint()
             if submitted or len(digits) >= len(str(self.model.client_ids()[0])):
                 self._withdraw([InputError("SK_ID_CURR", "unknown_client", value=client)])
             return
-        self._client_hint.value = ""
+        self._render_hint()
         self._show(self.model.score_client(client))
+
+    def _render_hint(self) -> None:
+        if self._close_ids:
+            ids = ", ".join(map(str, self._close_ids))
+            self._client_hint.value = f"<small>{i18n.t('ui:close_ids', self.lang, ids=ids)}</small>"
+        elif not self._client_id.value.strip():
+            self._client_hint.value = f"<small>{i18n.t('ui:client_id_hint', self.lang)}</small>"
+        else:
+            self._client_hint.value = ""
 
     def _read_form(self):
         """The form's inputs, or None with the problems shown: no number, missing required, out of range."""
@@ -502,13 +514,15 @@ class CreditApp(w.VBox):
         if d.rare_profile:
             flags.append(f"◆ {i18n.t('ui:rare', lang)}")
         if d.thin_file:
+            # what the answer rests on: the application's own inputs (the empty history groups are the reason
+            # it rests on them, not part of it)
             main = [input_label(name, lang) for name, _ in
-                    sorted(d.contributions.items(), key=lambda kv: -abs(kv[1]))[:3]]
+                    sorted(((n, c) for n, c in d.contributions.items() if not n.startswith("history:")),
+                           key=lambda kv: -abs(kv[1]))[:3]]
             flags.append(f"ℹ {html.escape(i18n.t('ui:rests_on', lang, inputs=', '.join(main)))}")
         self._flags.value = "".join(f"<div>{f}</div>" for f in flags)
-        self._probability.value = i18n.t("ui:probability", lang, p=f"<b>{i18n.percent(d.probability, lang, 1)}</b>",
-                                         t=i18n.percent(d.threshold, lang, 1),
-                                         m=i18n.number(100 * d.margin, lang, 1))
+        shown = i18n.probability_texts(d.probability, d.threshold, lang)
+        self._probability.value = i18n.t("ui:probability", lang, **{**shown, "p": f"<b>{shown['p']}</b>"})
         self._gauge.update(d.probability, d.threshold, d.favourable)
         labels = {name: input_label(name, lang) for name in d.contributions}
         labels["__rest__"] = i18n.t("ui:other_inputs", lang)
@@ -584,6 +598,10 @@ class CreditApp(w.VBox):
         self._distribution.update(position, (i18n.t("ui:repaid", lang), i18n.t("ui:defaulted", lang),
                                              i18n.t("ui:applicant", lang)), style, lang,
                                   (input_label(column, lang), i18n.t("ui:share_of_clients", lang)))
+        self._distribution_caption.value = (
+            f"<small><span style='color:{BLUE}'>━</span> {i18n.t('ui:repaid', lang)} · "
+            f"<span style='color:{ORANGE}'>╍</span> {i18n.t('ui:defaulted', lang)} · ┃ {i18n.t('ui:applicant', lang)}"
+            f"</small>")
         if position["value"] is None:
             self._position_text.value = i18n.t("ui:not_placed", lang)
             return

@@ -85,7 +85,7 @@ class Waterfall:
         # each bar is labelled with what it does to the probability along the way, in points: they add up from the
         # average client's probability to this file's
         self.start, self.end = _sigmoid(base_value), _sigmoid(position)
-        steps = [(f"{name}  {_signed_points(_sigmoid(e) - _sigmoid(s), lang)}", value)
+        steps = [(f"{_short(name)}  {_signed_points(_sigmoid(e) - _sigmoid(s), lang)}", value)
                  for (name, value), s, e in zip(steps, starts, ends)]
         low = min(starts + ends + [base_value]) - 0.2
         offset = [min(s, e) - low for s, e in zip(starts, ends)]
@@ -99,6 +99,11 @@ class Waterfall:
     def summary(self, lang: str) -> str:
         return i18n.t("ui:waterfall_from_to", lang, base=i18n.percent(self.start, lang, 1),
                       p=i18n.percent(self.end, lang, 1))
+
+
+def _short(label: str, most: int = 34) -> str:
+    """Long input names are cut at the end, so the figure beside them always shows (the margin is fixed)."""
+    return label if len(label) <= most else label[:most - 1].rstrip() + "…"
 
 
 def _sigmoid(log_odds: float) -> float:
@@ -136,20 +141,18 @@ class Distribution:
     def __init__(self):
         self.x, self.y = bq.LinearScale(), bq.LinearScale(min=0.0)
         scales = {"x": self.x, "y": self.y}
-        common = dict(scales=scales, stroke_width=3, display_legend=True, interpolation="step-after")
+        # no bqplot legend: it draws its symbols over the words; the page writes the legend under the chart
+        common = dict(scales=scales, stroke_width=3, display_legend=False, interpolation="step-after")
         self.repaid = bq.Lines(x=[0.0, 1.0], y=[0.0, 0.0], colors=[BLUE], line_style="solid", labels=[""], **common)
         self.defaulted = bq.Lines(x=[0.0, 1.0], y=[0.0, 0.0], colors=[ORANGE], line_style="dashed", labels=[""],
                                   **common)
         self.marker = bq.Lines(x=[0.0, 0.0], y=[0.0, 1.0], scales=scales, colors=[BLACK], stroke_width=3,
-                               display_legend=True, labels=[""])
+                               display_legend=False, labels=[""])
         self.x_axis = bq.Axis(scale=self.x, tick_style=TICKS, num_ticks=6, label_offset="32px")
         self.y_axis = bq.Axis(scale=self.y, tick_style=TICKS, side="left", tick_format=".0%",
-                              tick_values=share_ticks(1.0, 5), label_offset="-42px")
+                              tick_values=share_ticks(1.0, 5), label_offset="42px")
         self.figure = _figure([self.repaid, self.defaulted, self.marker], [self.x_axis, self.y_axis], 260)
         self.figure.fig_margin = {"top": 10, "bottom": 50, "left": 60, "right": 20}
-        self.figure.legend_location = "top-right"
-        self.figure.legend_style = {"fill": "white", "stroke": "#c8c8c8"}
-        self.figure.legend_text = {"font-size": "12px"}
 
     def update(self, position: dict, labels: tuple[str, str, str], style: str = "number", lang: str = "fr",
                axis_labels: tuple[str, str] = ("", "")) -> None:
@@ -206,7 +209,7 @@ class BaseScatter:
         self.applicant = bq.Scatter(x=[0.0], y=[0.0], scales=scales, colors=[BLACK], default_size=220,
                                     marker="diamond")
         self.x_axis = bq.Axis(scale=self.x, tick_style=TICKS, label_offset="32px")
-        self.y_axis = bq.Axis(scale=self.y, tick_style=TICKS, side="left", label_offset="-48px")
+        self.y_axis = bq.Axis(scale=self.y, tick_style=TICKS, side="left", label_offset="50px")
         self.figure = _figure([self.repaid, self.defaulted, self.applicant], [self.x_axis, self.y_axis], 320)
         self.figure.fig_margin = {"top": 10, "bottom": 50, "left": 70, "right": 20}
         self._texts = None

@@ -77,7 +77,7 @@ class ProspectForm(w.VBox):
                 widget.observe(self._changed, names="value")
                 self._inputs[field.name] = widget
                 message = w.HTML()
-                message.add_class("cw-field-error")
+                message.add_class("cw-message")
                 message.add_class(f"cw-message-{field.name}")
                 message.layout.display = "none"
                 self._messages[field.name] = message
