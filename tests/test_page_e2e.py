@@ -375,3 +375,13 @@ def test_closing_the_page_shuts_its_kernel_down(page, voila):
         assert ready, f"kernel {kernel_id} still runs after its page closed:\n{voila.log.read_text()[-2000:]}"
     finally:
         os.close(exited)
+
+
+def test_every_button_in_the_tab_order_says_what_it_does(page, client_id):
+    """Finding 12: three unlabelled chart-toolbar buttons sat in the Tab order."""
+    show_client(page, client_id)
+    unlabelled = page.evaluate("""() => [...document.querySelectorAll('button, [role=button]')]
+        .filter(b => b.offsetParent !== null && b.tabIndex >= 0)
+        .filter(b => !(b.innerText || '').trim() && !b.getAttribute('aria-label') && !b.getAttribute('title'))
+        .map(b => b.outerHTML.slice(0, 120))""")
+    assert unlabelled == []
