@@ -247,7 +247,8 @@ class CreditModel:
 
         if self.application is None:
             return [f for f in FIELDS.values() if f.ask_prospect]
-        return [FIELDS[name] for name in self.application.builder.application_columns]
+        used = set(self.application.builder.application_columns)
+        return [f for f in FIELDS.values() if f.name in used]
 
     def global_importance(self) -> dict:
         return dict(self.population.importance)
