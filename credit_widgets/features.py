@@ -343,6 +343,7 @@ class FeatureBuilder:
     # Only these application columns (schema order) and the ratios computed from them alone: the application model
     # sees exactly what a prospect's form holds. None: every application column (the client model).
     columns_: list[str] | None = None
+    drop_building: bool = False   # leave out the ~40 statistics of the applicant's building (_AVG, _MODE, _MEDI)
 
     @property
     def application_columns(self) -> list[str]:
@@ -352,6 +353,8 @@ class FeatureBuilder:
         cols = []
         for name, kind in _app_columns().items():
             if name.endswith(_DUPLICATE_SUFFIXES) and name not in _KEEP_MODE and kind != "category":
+                continue
+            if self.drop_building and (name.endswith(_BUILDING) or name in _KEEP_MODE):
                 continue
             cols.append(name)
         return cols
@@ -457,10 +460,10 @@ class FeatureBuilder:
     def to_dict(self) -> dict:
         return {"smoothing": self.smoothing, "categories": self.categories_,
                 "history_tables": self.history_tables_, "feature_names": self.feature_names_,
-                "columns": self.columns_}
+                "columns": self.columns_, "drop_building": self.drop_building}
 
     @classmethod
     def from_dict(cls, spec: dict) -> "FeatureBuilder":
         return cls(smoothing=spec["smoothing"], categories_=spec["categories"],
                    history_tables_=spec["history_tables"], feature_names_=spec["feature_names"],
-                   columns_=spec.get("columns"))
+                   columns_=spec.get("columns"), drop_building=spec.get("drop_building", False))
