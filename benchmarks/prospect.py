@@ -35,7 +35,7 @@ from credit_widgets import features as features_module
 from credit_widgets.data import load_tables
 from credit_widgets.model import CreditModel, ScoringModel
 from credit_widgets.schema import PROSPECT_COLUMNS
-from credit_widgets.train import Costs, fit, fit_pair
+from credit_widgets.train import APPLICATION_OPTIONS, CLIENT_OPTIONS, Costs, fit, fit_pair
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -100,7 +100,7 @@ def one_split(tables: dict, train_ids: np.ndarray, test_ids: np.ndarray, seed: i
         saved = features_module._NOT_FEATURES
         features_module._NOT_FEATURES = {"SK_ID_CURR", "TARGET"}
         try:
-            with_sex = fit(seen, folds=5, nthread=1, seed=seed, quiet=True)
+            with_sex = fit(seen, folds=5, nthread=1, seed=seed, quiet=True, **CLIENT_OPTIONS)
             assert "CODE_GENDER" in with_sex.builder.feature_names_
             p_sex = with_sex.booster.inplace_predict(with_sex.builder.transform(
                 {"application_test": unseen.drop(columns="TARGET"), **history}).to_numpy(np.float32))
@@ -108,7 +108,7 @@ def one_split(tables: dict, train_ids: np.ndarray, test_ids: np.ndarray, seed: i
             features_module._NOT_FEATURES = saved
         out["auc_with_sex"] = float(roc_auc_score(y, p_sex))
         out["auc_cost_of_leaving_sex_out"] = out["auc_with_sex"] - out["known_client"]["auc"]
-        old_form = fit(seen, folds=5, nthread=1, seed=seed, quiet=True, columns=FORM_BEFORE)
+        old_form = fit(seen, folds=5, nthread=1, seed=seed, quiet=True, columns=FORM_BEFORE, **APPLICATION_OPTIONS)
         p_old = old_form.booster.inplace_predict(old_form.builder.transform(
             {"application_test": unseen[["SK_ID_CURR", *FORM_BEFORE]]}).to_numpy(np.float32))
         out["prospect_auc_form_before"] = float(roc_auc_score(y, p_old))
@@ -128,11 +128,12 @@ def _summary(splits: list[dict]) -> dict:
     return {k: {"mean": float(rows[k].mean()), "std": float(rows[k].std(ddof=0))} for k in rows.columns}
 
 
-def run(folder: Path, repeats: int, extras: bool, label: str, wanted=None) -> dict:
+def run(folder: Path, repeats: int, extras: bool, label: str, wanted=None, split_seed: int = 1) -> dict:
     tables = load_tables(folder, tables=wanted)
     app = tables["application_train"]
     y = app["TARGET"].to_numpy()
-    splitter = StratifiedShuffleSplit(n_splits=repeats, test_size=0.5, random_state=0)
+    # other halves than those the training variants were chosen on (--variants uses random_state 0)
+    splitter = StratifiedShuffleSplit(n_splits=repeats, test_size=0.5, random_state=split_seed)
     splits = []
     for k, (tr, te) in enumerate(splitter.split(np.zeros(len(y)), y)):
         t0 = time.perf_counter()

@@ -25,7 +25,8 @@ def _figures(result: TrainResult) -> str:
             f"against {m['default_rate']:.4f} observed. **Threshold {result.threshold:.4f}** (cost-optimal on the "
             f"out-of-fold predictions): cost {m['cost_per_application']:.4f} per application against "
             f"{m['cost_accept_all']:.4f} accepting everyone; approval rate {m['approval_rate']:.1%}, defaults caught "
-            f"{m['defaults_caught']:.1%}.")
+            f"{m['defaults_caught']:.1%}." + (f" Risk constrained to fall as {', '.join(result.meta['monotone_decreasing'])} "
+                                              "rise (monotone trees)." if result.meta.get("monotone_decreasing") else ""))
 
 
 def model_card(result: TrainResult, data_dir: Path) -> str:
@@ -59,9 +60,9 @@ Each has its own threshold. The pyfunc routes each row.
 ## Client model (known clients)
 
 - **History tables used**: {history}.
-- **Model**: XGBoost, parameters `{json.dumps({k: v for k, v in result.params.items() if k not in ('nthread', 'seed')})}`.
+- **Model**: XGBoost, parameters `{json.dumps({k: v for k, v in result.params.items() if k not in ('nthread', 'seed', 'monotone_constraints')})}`.
 - {_figures(result)}
-- **Features** ({len(features)}): the application columns (except CODE_GENDER), ratios and EXT_SOURCE statistics, and per-client aggregates of the history tables.
+- **Features** ({len(features)}): the application columns (except CODE_GENDER{'' if result.meta.get('building_block', True) else ' and the statistics of the building'}), ratios and EXT_SOURCE statistics, and per-client aggregates of the history tables.
 - **Age and family situation**: {_effects_text(result.meta)}.
 {app_text}
 ## Limits

@@ -208,7 +208,9 @@ def fit(tables: dict[str, pd.DataFrame], *, folds: int = 5, costs: Costs | None 
             "params": {k: v for k, v in params.items() if k != "nthread"}, "folds": folds,
             "costs": {"false_negative": costs.false_negative, "false_positive": costs.false_positive},
             "calibration": calibration.reset_index(drop=True).to_dict(orient="list"),
-            "history_tables": builder.history_tables_, "columns": builder.columns_, "protected_effects": effects}
+            "history_tables": builder.history_tables_, "columns": builder.columns_, "protected_effects": effects,
+            "monotone_decreasing": [f for f in DECREASING if f in builder.feature_names_] if monotone else [],
+            "building_block": not drop_building}
     return TrainResult(builder, booster, threshold, metrics, oof, y, params, n_rounds, meta)
 
 
@@ -229,6 +231,12 @@ def protected_effects(booster, builder: FeatureBuilder, matrix: np.ndarray) -> d
             for i, name in enumerate(grouping.inputs) if name in FIELDS and FIELDS[name].protected}
 
 
+# Kept because they won on every one of three held-out halves of the real rows (benchmarks/prospect.py --variants,
+# benchmarks/results/prospect-variants.json); "more regularised" trees won on two and lost on the third.
+CLIENT_OPTIONS = {"monotone": True, "drop_building": True}
+APPLICATION_OPTIONS = {"monotone": True}
+
+
 def fit_pair(tables: dict[str, pd.DataFrame], **kwargs) -> TrainResult:
     """The client model (every column, history) and, attached as `.application`, the prospects' model trained on
     exactly the columns the form asks (schema.PROSPECT_COLUMNS)."""
@@ -236,9 +244,9 @@ def fit_pair(tables: dict[str, pd.DataFrame], **kwargs) -> TrainResult:
 
     quiet = kwargs.get("quiet", False)
     _log("client model (whole application row and history):", quiet)
-    result = fit(tables, **kwargs)
+    result = fit(tables, **{**CLIENT_OPTIONS, **kwargs})
     _log(f"application model ({len(PROSPECT_COLUMNS)} fields of the prospect form, no history):", quiet)
-    result.application = fit(tables, **{**kwargs, "columns": PROSPECT_COLUMNS})
+    result.application = fit(tables, **{**APPLICATION_OPTIONS, **kwargs, "columns": PROSPECT_COLUMNS})
     return result
 
 
@@ -368,7 +376,10 @@ def train(data_dir: Path, out_dir: Path, *, folds: int = 5, costs: Costs | None 
             part.meta.update({"version": f"{created:%Y%m%d}-{run.info.run_id[:8]}", "run_id": run.info.run_id,
                               "created": created.isoformat(timespec="seconds"), "data": str(data_dir),
                               "model_name": register_as or MODEL_NAME})
-        mlflow.log_params({**{k: v for k, v in result.params.items() if k != "nthread"}, "folds": folds,
+        mlflow.log_params({**{k: v for k, v in result.params.items() if k not in ("nthread", "monotone_constraints")},
+                           "monotone_decreasing": ",".join(result.meta["monotone_decreasing"]) or "none",
+                           "application_monotone_decreasing": ",".join(application.meta["monotone_decreasing"]) or "none",
+                           "building_block": result.meta["building_block"], "folds": folds,
                            "n_rounds": result.n_rounds, "cost_fn": costs.false_negative,
                            "cost_fp": costs.false_positive, "data": str(data_dir),
                            "history_tables": ",".join(result.builder.history_tables_) or "none",
