@@ -26,7 +26,10 @@ HISTORY_TABLES = ("bureau", "bureau_balance", "previous_application", "POS_CASH_
 # The three copies of each building statistic are near-identical; the _AVG one is kept.
 _DUPLICATE_SUFFIXES = ("_MODE", "_MEDI")
 _KEEP_MODE = {"TOTALAREA_MODE"}
-_NOT_FEATURES = {"SK_ID_CURR", "TARGET"}
+# No model decides on the applicant's sex (Directive 2004/113/EC): the column stays in the data for the fairness
+# checks only. Nothing is derived from it.
+NEVER_FEATURES = ("CODE_GENDER",)
+_NOT_FEATURES = {"SK_ID_CURR", "TARGET", *NEVER_FEATURES}
 # Group names that the explanations use for history aggregates.
 HISTORY_GROUPS = {
     "BUREAU": "history:bureau", "BB": "history:bureau", "PREV": "history:previous",
@@ -337,15 +340,29 @@ class FeatureBuilder:
     categories_: dict[str, list[str]] = field(default_factory=dict)   # levels per column, lowest default rate first
     history_tables_: list[str] = field(default_factory=list)
     feature_names_: list[str] = field(default_factory=list)
+    # Only these application columns (schema order) and the ratios computed from them alone: the application model
+    # sees exactly what a prospect's form holds. None: every application column (the client model).
+    columns_: list[str] | None = None
+    drop_building: bool = False   # leave out the ~40 statistics of the applicant's building (_AVG, _MODE, _MEDI)
 
     @property
     def application_columns(self) -> list[str]:
+        if self.columns_ is not None:
+            wanted = set(self.columns_)
+            return [name for name in _app_columns() if name in wanted]
         cols = []
         for name, kind in _app_columns().items():
             if name.endswith(_DUPLICATE_SUFFIXES) and name not in _KEEP_MODE and kind != "category":
                 continue
+            if self.drop_building and (name.endswith(_BUILDING) or name in _KEEP_MODE):
+                continue
             cols.append(name)
         return cols
+
+    @property
+    def ratio_columns(self) -> list[str]:
+        own = set(self.application_columns)
+        return [name for name, sources in RATIO_SOURCES.items() if set(sources) <= own]
 
     def fit(self, tables: dict[str, pd.DataFrame], target: pd.Series | None = None) -> "FeatureBuilder":
         app = self._application(tables)
@@ -362,7 +379,7 @@ class FeatureBuilder:
             self.categories_[name] = [str(level) for level in rate.sort_values(kind="stable").index]
         self.history_tables_ = [t for t in HISTORY_TABLES if t in tables and not
                                 (t == "bureau_balance" and "bureau" not in tables)]
-        self.feature_names_ = list(self.application_columns) + list(RATIO_SOURCES)
+        self.feature_names_ = list(self.application_columns) + self.ratio_columns
         for table in self.history_tables_:
             self.feature_names_ += history_columns(table)
         self.feature_names_ += [f for f in self._cross_features() if f not in self.feature_names_]
@@ -390,7 +407,8 @@ class FeatureBuilder:
             else:
                 out[name] = pd.to_numeric(column, errors="coerce").astype(float).to_numpy()
         frame = pd.DataFrame(out, index=app.index)
-        return pd.concat([frame, application_ratios(frame)], axis=1)
+        sources = frame.reindex(columns=sorted({c for s in RATIO_SOURCES.values() for c in s}))
+        return pd.concat([frame, application_ratios(sources)[self.ratio_columns]], axis=1)
 
     def transform(self, tables: dict[str, pd.DataFrame], history: pd.DataFrame | None = None) -> pd.DataFrame:
         """One row per application, indexed by SK_ID_CURR, columns `feature_names_` (float32).
@@ -423,8 +441,10 @@ class FeatureBuilder:
     def feature_sources(self) -> dict[str, tuple[str, ...]]:
         """Which input (application column, or a group of columns or history) each feature comes from."""
         sources = {}
+        # the application model's columns are each a field of the form: each is its own input, never a group
+        grouped = self.columns_ is None
         for name in self.feature_names_:
-            group = application_group(name)
+            group = application_group(name) if grouped else None
             if group is not None:
                 sources[name] = (group,)
             elif name in RATIO_SOURCES:
@@ -439,9 +459,11 @@ class FeatureBuilder:
 
     def to_dict(self) -> dict:
         return {"smoothing": self.smoothing, "categories": self.categories_,
-                "history_tables": self.history_tables_, "feature_names": self.feature_names_}
+                "history_tables": self.history_tables_, "feature_names": self.feature_names_,
+                "columns": self.columns_, "drop_building": self.drop_building}
 
     @classmethod
     def from_dict(cls, spec: dict) -> "FeatureBuilder":
         return cls(smoothing=spec["smoothing"], categories_=spec["categories"],
-                   history_tables_=spec["history_tables"], feature_names_=spec["feature_names"])
+                   history_tables_=spec["history_tables"], feature_names_=spec["feature_names"],
+                   columns_=spec.get("columns"), drop_building=spec.get("drop_building", False))

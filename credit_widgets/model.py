@@ -19,6 +19,7 @@ from .features import FeatureBuilder
 BOOSTER_FILE = "booster.ubj"
 FEATURES_FILE = "features.json"
 META_FILE = "model_meta.json"
+APPLICATION_DIR = "application"   # the prospects' model, beside the client model's artefacts
 # Measured on 2 cores: one thread is several times faster per row than two as soon as anything else runs.
 SCORING_THREADS = 1
 
@@ -43,6 +44,7 @@ class ScoringModel:
     booster: object                     # xgboost.Booster
     builder: FeatureBuilder
     meta: dict = field(default_factory=dict)
+    folder: Path | None = None          # where the artefacts were read from
 
     @classmethod
     def load(cls, model_dir: Path | str | None = None) -> "ScoringModel":
@@ -59,7 +61,13 @@ class ScoringModel:
         builder = FeatureBuilder.from_dict(json.loads((folder / FEATURES_FILE).read_text()))
         meta = json.loads((folder / META_FILE).read_text())
         meta.setdefault("artifact_hash", _hash_files(folder / BOOSTER_FILE, folder / FEATURES_FILE))
-        return cls(booster, builder, meta)
+        return cls(booster, builder, meta, folder)
+
+    @classmethod
+    def load_application(cls, model_dir: Path | str | None = None) -> "ScoringModel | None":
+        """The application model stored with the client model (None for a model trained before there was one)."""
+        folder = artifacts_dir(Path(model_dir) if model_dir else default_model_dir()) / APPLICATION_DIR
+        return cls.load(folder) if (folder / META_FILE).exists() else None
 
     @property
     def threshold(self) -> float:
@@ -115,8 +123,10 @@ class Decision:
     reasons: list                  # explain.Reason, against first
     client_id: int | None
     inputs: dict                   # application values (data units), None where missing
-    features: np.ndarray = field(repr=False, default=None)
+    features: np.ndarray = field(repr=False, default=None)   # the client model's features (the client base's space)
     row: int | None = field(repr=False, default=None)     # index in the client base, for a known client
+    model: str = "client"          # which model decided: "client" (known client) or "application" (prospect)
+    model_features: np.ndarray = field(repr=False, default=None)   # the deciding model's own features
 
     def verdict(self, lang: str = "fr") -> str:
         from . import i18n
@@ -179,10 +189,17 @@ MAX_ANNUITY_SHARE = 0.5   # annuity / income: past this no lender calls the loan
 class CreditModel:
     """The trained model with its client base: score, explain, position and suggest."""
 
-    def __init__(self, scoring: ScoringModel, population, model_dir: Path, data_dir: Path):
+    def __init__(self, scoring: ScoringModel, population, model_dir: Path, data_dir: Path,
+                 application: ScoringModel | None = None):
         from .explain import Grouping
 
         self.scoring = scoring
+        # prospects are decided by the application model (what the form asks); without one, by the client model
+        self.application = application
+        if application is not None:
+            self.app_grouping = Grouping.from_sources(application.feature_names,
+                                                      application.builder.feature_sources())
+            self.app_index = {name: j for j, name in enumerate(application.feature_names)}
         self.population = population
         self.model_dir, self.data_dir = Path(model_dir), Path(data_dir)
         self.grouping = Grouping.from_sources(scoring.feature_names, scoring.builder.feature_sources())
@@ -202,7 +219,7 @@ class CreditModel:
         scoring = ScoringModel.load(model_dir)
         grouping = Grouping.from_sources(scoring.feature_names, scoring.builder.feature_sources())
         population = Population.cached(scoring, data_dir, grouping, model_dir)
-        return cls(scoring, population, model_dir, data_dir)
+        return cls(scoring, population, model_dir, data_dir, ScoringModel.load_application(model_dir))
 
     # ---- facts --------------------------------------------------------------------------------------------
     @property
@@ -223,10 +240,15 @@ class CreditModel:
 
     def prospect_fields(self) -> list:
         """The schema's Field objects a prospect form asks for (name, kind, unit, min, max, default, choices,
-        group, label(lang)); values are in displayed units, `from_display` turns them into data units."""
+        group, label(lang)), in schema order: exactly the application columns the application model uses, so the
+        form asks everything that decides and nothing else. Values are in displayed units, `from_display` turns
+        them into data units."""
         from .schema import FIELDS
 
-        return [f for f in FIELDS.values() if f.ask_prospect]
+        if self.application is None:
+            return [f for f in FIELDS.values() if f.ask_prospect]
+        used = set(self.application.builder.application_columns)
+        return [f for f in FIELDS.values() if f.name in used]
 
     def global_importance(self) -> dict:
         return dict(self.population.importance)
@@ -256,6 +278,16 @@ class CreditModel:
         features = self._prospect_features([clean])[0]
         return self._decide(features, {k: v for k, v in clean.items() if k != "SK_ID_CURR"}, None, None)
 
+    def _application_features(self, rows: list[dict]) -> np.ndarray:
+        """The application model's features of prospects: only the form's columns are read."""
+        frame = pd.DataFrame(rows)
+        frame["SK_ID_CURR"] = 0
+        return self.application.builder.transform({"application_test": frame}).to_numpy(np.float32)
+
+    def _routes(self, rows: list) -> np.ndarray:
+        """True where the application model decides: a prospect (no row in the client base), when there is one."""
+        return np.array([row is None and self.application is not None for row in rows], dtype=bool)
+
     def _application_row(self, row: int) -> dict:
         record = self.population.applications.iloc[row]
         return {k: (None if (isinstance(v, float) and np.isnan(v)) or v is pd.NA else
@@ -271,37 +303,53 @@ class CreditModel:
         return self._decide_many(np.asarray(features)[None, :], [inputs], [client_id], [row])[0]
 
     def _decide_many(self, features: np.ndarray, inputs: list[dict], client_ids: list, rows: list) -> list[Decision]:
-        """Probabilities and exact TreeSHAP in one call for all rows, then reasons and flags row by row."""
+        """Probabilities and exact TreeSHAP in one call per model, then reasons and flags row by row. `features` are
+        the client model's (the client base's space: flags, positions); prospects are decided by the application
+        model on its own features, and explained by them only."""
         import xgboost as xgb
 
         from .explain import reasons
 
         features = np.ascontiguousarray(features, dtype=np.float32)
-        probabilities = self.scoring.predict_proba(features)
-        contributions = self.scoring.booster.predict(
-            xgb.DMatrix(features, feature_names=self.scoring.feature_names), pred_contribs=True)
-        decisions = []
-        for i in range(len(features)):
-            base_value, grouped = self.grouping.group(contributions[i])
-            why = reasons(grouped, features[i], contributions[i, :-1], self.feature_index, inputs[i],
-                          self.grouping, self.scoring.feature_names, self.population.stats)
-            decisions.append(self._decision(float(probabilities[i]), self.threshold, base_value, grouped, why,
-                                            features[i], inputs[i], client_ids[i], rows[i]))
+        routes = self._routes(rows)
+        decisions: list = [None] * len(features)
+        parts = [(np.flatnonzero(~routes), "client", self.scoring, self.grouping, self.feature_index)]
+        if routes.any():
+            parts.append((np.flatnonzero(routes), "application", self.application, self.app_grouping,
+                          self.app_index))
+        for chosen, name, scoring, grouping, index in parts:
+            if not len(chosen):
+                continue
+            own = (features[chosen] if name == "client" else
+                   self._application_features([inputs[i] for i in chosen]))
+            probabilities = scoring.predict_proba(own)
+            contributions = scoring.booster.predict(xgb.DMatrix(own, feature_names=scoring.feature_names),
+                                                    pred_contribs=True)
+            for k, i in enumerate(chosen):
+                base_value, grouped = grouping.group(contributions[k])
+                why = reasons(grouped, own[k], contributions[k, :-1], index, inputs[i], grouping,
+                              scoring.feature_names, self.population.stats)
+                decisions[i] = self._decision(float(probabilities[k]), scoring.threshold, base_value, grouped, why,
+                                              features[i], inputs[i], client_ids[i], rows[i], model=name,
+                                              model_features=own[k])
         return decisions
 
     def _decision(self, probability: float, threshold: float, base_value: float, contributions: dict, why: list,
-                  features: np.ndarray, inputs: dict, client_id, row) -> Decision:
+                  features: np.ndarray, inputs: dict, client_id, row, model: str = "client",
+                  model_features: np.ndarray | None = None) -> Decision:
         """A Decision from its probability and explanation, with the flags the client base gives."""
-        band = float(self.scoring.meta.get("borderline_band", 0.02))
+        scoring = self.application if model == "application" and self.application is not None else self.scoring
+        band = float(scoring.meta.get("borderline_band", 0.02))
         return Decision(
             probability=probability, threshold=threshold, favourable=probability < threshold,
-            margin=threshold - probability, model_version=self.version,
-            artifact_hash=self.scoring.meta.get("artifact_hash", ""),
+            margin=threshold - probability, model_version=scoring.version,
+            artifact_hash=scoring.meta.get("artifact_hash", ""),
             borderline=abs(probability - threshold) < band,
             rare_profile=self.population.rare(self.population.standardise(features), exclude=row),
             thin_file=not any(features[j] > 0 for j in self._count_index),
             base_value=base_value, contributions=contributions, reasons=why, client_id=client_id, inputs=inputs,
-            features=features, row=row)
+            features=features, row=row, model=model,
+            model_features=features if model_features is None else model_features)
 
     # ---- many applicants at once: the API and batch jobs --------------------------------------------------
     def read_rows(self, records) -> list[Applicant]:
@@ -356,7 +404,25 @@ class CreditModel:
         return features
 
     def probabilities(self, applicants: list[Applicant]) -> np.ndarray:
-        return self.scoring.predict_proba(self.features_of(applicants))
+        """Default probabilities, each from the model that decides it (`models_of`)."""
+        routes = self._routes([a.row for a in applicants])
+        probabilities = np.empty(len(applicants))
+        if (~routes).any():
+            chosen = [applicants[i] for i in np.flatnonzero(~routes)]
+            probabilities[~routes] = self.scoring.predict_proba(self.features_of(chosen))
+        if routes.any():
+            chosen = [applicants[i].inputs for i in np.flatnonzero(routes)]
+            probabilities[routes] = self.application.predict_proba(self._application_features(chosen))
+        return probabilities
+
+    def models_of(self, applicants: list[Applicant]) -> list[str]:
+        """Which model decides each applicant: "application" for a prospect, "client" for a known client."""
+        return ["application" if r else "client" for r in self._routes([a.row for a in applicants])]
+
+    def thresholds_of(self, applicants: list[Applicant]) -> np.ndarray:
+        """Each applicant's threshold: that of the model that decides it."""
+        application = self.application.threshold if self.application is not None else self.threshold
+        return np.array([application if m == "application" else self.threshold for m in self.models_of(applicants)])
 
     def decide_all(self, applicants: list[Applicant]) -> list[Decision]:
         return self._decide_many(self.features_of(applicants), [a.inputs for a in applicants],
@@ -449,7 +515,7 @@ class CreditModel:
         if not candidates:
             return []
         probabilities = self._score_variants(decision, [{**base, **changes} for _, _, changes in candidates])
-        threshold = self.threshold
+        threshold = decision.threshold   # the deciding model's
         if decision.favourable:
             still = [(size, changes, p) for (_, size, changes), p in zip(candidates, probabilities) if p < threshold]
             if not still:
@@ -479,7 +545,10 @@ class CreditModel:
         return self.scoring.builder.transform({"application_test": frame}, history=history).to_numpy(np.float32)
 
     def _score_variants(self, decision: Decision, rows: list[dict]) -> np.ndarray:
+        """The one place that scores candidate rows (suggestions): a prospect's by the model that decided it."""
         if decision.client_id is None:
+            if self.application is not None and decision.model == "application":
+                return self.application.predict_proba(self._application_features(rows))
             return self.scoring.predict_proba(self._prospect_features(rows))
         return self.scoring.predict_proba(self._variant_features(
             [Applicant(decision.client_id, decision.row, row, changed=True) for row in rows]))

@@ -6,7 +6,8 @@ client's own, as on the page), or a prospect (any subset of the application colu
 client has, echoed back). The answer has, per row, the default probability, the decision, the threshold and the
 reasons (JSON); with the parameter `{"explain": true}` also the contributions grouped by input (JSON, log-odds, with
 "base_value"); with `{"reasons": false}` only the probability, decision and threshold, computed as one batch (the
-fast path for batch jobs).
+fast path for batch jobs). A known client is decided by the client model (whole row and history), a prospect by the
+application model (only what the prospect form asks); `model` says which, `threshold` is that model's.
 
 Bad input raises an `MlflowException` with INVALID_PARAMETER_VALUE (HTTP 400 from `mlflow models serve`) whose
 message names the row and the field. Only this module imports MLflow; the core never does.
@@ -18,6 +19,7 @@ import os
 import threading
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import mlflow.pyfunc
 from mlflow.exceptions import MlflowException
@@ -25,13 +27,12 @@ from mlflow.models.signature import ModelSignature
 from mlflow.protos.databricks_pb2 import INVALID_PARAMETER_VALUE
 from mlflow.types.schema import ColSpec, ParamSchema, ParamSpec, Schema
 
-from .model import decide
 from .schema import TABLES
 
 APPLICATION_COLUMNS = tuple(TABLES["application_test"].columns)
 # One request is scored row by row (reasons and SHAP for each): past this many rows, use credit_widgets.score.
 MAX_ROWS = int(os.environ.get("CREDIT_API_MAX_ROWS", "1000"))
-OUTPUT_COLUMNS = ["SK_ID_CURR", "probability", "decision", "threshold", "reasons"]
+OUTPUT_COLUMNS = ["SK_ID_CURR", "probability", "decision", "threshold", "reasons", "model"]
 
 
 def _bad(message: str) -> MlflowException:
@@ -82,6 +83,8 @@ class CreditPyfunc(mlflow.pyfunc.PythonModel):
                     decisions = self.model.decide_all(applicants)
                 else:
                     probabilities = self.model.probabilities(applicants)
+                    thresholds = self.model.thresholds_of(applicants)
+                    models = self.model.models_of(applicants)
         except InputError as error:
             row = getattr(error, "row", None)
             where = "Input" if row is None else f"Row {row}"
@@ -94,9 +97,9 @@ class CreditPyfunc(mlflow.pyfunc.PythonModel):
             rows = [self._answer(d, i, explain) for d, i in zip(decisions, ids)]
             out = pd.DataFrame(rows, columns=OUTPUT_COLUMNS + (["contributions"] if explain else []))
         else:
-            threshold = self.model.threshold
             out = pd.DataFrame({"SK_ID_CURR": None, "probability": probabilities.astype(float),
-                                "decision": decide(probabilities, threshold), "threshold": threshold})
+                                "decision": np.where(probabilities < thresholds, "favourable", "unfavourable"),
+                                "threshold": thresholds.astype(float), "model": models})
         # ids stay integers (JSON 100002, not 100002.0) even beside prospects without one
         out["SK_ID_CURR"] = pd.Series(ids, dtype=object)
         return out
@@ -107,7 +110,8 @@ class CreditPyfunc(mlflow.pyfunc.PythonModel):
                     "text_fr": r.text("fr"), "text_en": r.text("en")} for r in decision.reasons]
         answer = {"SK_ID_CURR": client_id, "probability": float(decision.probability),
                   "decision": "favourable" if decision.favourable else "unfavourable",
-                  "threshold": float(decision.threshold), "reasons": json.dumps(reasons, ensure_ascii=False)}
+                  "threshold": float(decision.threshold), "reasons": json.dumps(reasons, ensure_ascii=False),
+                  "model": decision.model}
         if explain:
             contributions = {k: float(v) for k, v in decision.contributions.items()}
             contributions["base_value"] = float(decision.base_value)
@@ -122,7 +126,7 @@ def signature() -> ModelSignature:
     accepted and each is optional (`APPLICATION_COLUMNS`; the input example shows a prospect)."""
     outputs = [ColSpec("long", "SK_ID_CURR", required=False), ColSpec("double", "probability"),
                ColSpec("string", "decision"), ColSpec("double", "threshold"), ColSpec("string", "reasons", required=False),
-               ColSpec("string", "contributions", required=False)]
+               ColSpec("string", "contributions", required=False), ColSpec("string", "model", required=False)]
     return ModelSignature(inputs=None, outputs=Schema(outputs),
                           params=ParamSchema([ParamSpec("explain", "boolean", False),
                                               ParamSpec("reasons", "boolean", True)]))

@@ -72,7 +72,8 @@ class ApiCreditModel(CreditModel):
         return self._from_api(answer, features, variant, decision.client_id, decision.row)
 
     def _score_variants(self, decision: Decision, rows: list[dict]) -> np.ndarray:
-        """The candidates of `suggest`, scored by the API in one request (probabilities only)."""
+        """The candidates of `suggest`, scored by the API in one request (probabilities only). The API routes a
+        prospect's candidates to the application model, as it routed the prospect."""
         if decision.client_id is None:
             sent = [{k: v for k, v in row.items() if v is not None} for row in rows]
         else:
@@ -94,7 +95,7 @@ class ApiCreditModel(CreditModel):
                    for r in json.loads(answer["reasons"])]
         decision = self._decision(float(answer["probability"]), float(answer["threshold"]), base_value,
                                   contributions, reasons, np.asarray(features, dtype=np.float32), inputs,
-                                  client_id, row)
+                                  client_id, row, model=answer.get("model") or "client")
         decision.favourable = answer["decision"] == "favourable"   # the served model's word, not recomputed
         return decision
 

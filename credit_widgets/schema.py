@@ -245,8 +245,9 @@ def _fields(*fields: Field) -> dict[str, Field]:
 # except its single 117,000,000 income, a typing error. Defaults are the real rows' median or mode, rounded.
 FIELDS: dict[str, Field] = _fields(
     # identity
+    # Kept for the fairness checks only: no model uses it, so the form does not ask it (Directive 2004/113/EC).
     Field("CODE_GENDER", "Sexe", "Gender", None, "choice", None, None, 1.0, "identity",
-          False, True, True, ("F", "M"), "F", "Gender of the client"),
+          False, True, False, ("F", "M"), "F", "Gender of the client"),
     Field("DAYS_BIRTH", "Âge", "Age", "years", "number", 18, 75, DAYS_TO_YEARS, "identity",
           False, True, True, (), 43, "Client's age in days at the time of application"),
     Field("NAME_EDUCATION_TYPE", "Niveau d'études", "Education", None, "choice", None, None, 1.0, "identity",
@@ -255,12 +256,23 @@ FIELDS: dict[str, Field] = _fields(
            "Academic degree"),
           "Secondary / secondary special", "Level of highest education the client achieved"),
     Field("DAYS_ID_PUBLISH", "Ancienneté de la pièce d'identité", "Age of the identity document", "years",
-          "number", 0, 25, DAYS_TO_YEARS, "identity", False, False, False, (), 9,
+          "number", 0, 25, DAYS_TO_YEARS, "identity", False, False, True, (), 9,
           "How many days before the application did client change the identity document with which he applied "
           "for the loan"),
     Field("DAYS_REGISTRATION", "Ancienneté de la domiciliation", "Years since registration changed", "years",
-          "number", 0, 70, DAYS_TO_YEARS, "identity", False, False, False, (), 12,
+          "number", 0, 70, DAYS_TO_YEARS, "identity", False, False, True, (), 12,
           "How many days before the application did client change his registration"),
+    # what the applicant hands over or gives to be reached: the officer sees it in the meeting
+    Field("FLAG_DOCUMENT_3", "Document 3 fourni", "Document 3 provided", None, "integer", 0, 1, 1.0, "identity",
+          False, False, True, (), 1, "Did client provide document 3"),
+    Field("FLAG_EMP_PHONE", "Téléphone de l'employeur donné", "Employer's phone given", None, "integer", 0, 1, 1.0,
+          "identity", False, False, True, (), 1, "Did client provide work phone (1=YES, 0=NO)"),
+    Field("FLAG_WORK_PHONE", "Téléphone professionnel donné", "Work phone given", None, "integer", 0, 1, 1.0,
+          "identity", False, False, True, (), 0, "Did client provide home phone (1=YES, 0=NO)"),
+    Field("FLAG_PHONE", "Téléphone fixe donné", "Home phone given", None, "integer", 0, 1, 1.0, "identity",
+          False, False, True, (), 0, "Did client provide home phone (1=YES, 0=NO)"),
+    Field("FLAG_EMAIL", "Adresse e-mail donnée", "Email given", None, "integer", 0, 1, 1.0, "identity",
+          False, False, True, (), 0, "Did client provide email (1=YES, 0=NO)"),
     # income_employment
     Field("AMT_INCOME_TOTAL", "Revenu mensuel", "Monthly income", "money", "amount", 10_000, 20_000_000, 1.0,
           "income_employment", True, False, True, (), 144_000, "Income of the client"),
@@ -289,7 +301,7 @@ FIELDS: dict[str, Field] = _fields(
           "loan", True, False, True, (), 450_000,
           "For consumer loans it is the price of the goods for which the loan is given"),
     Field("NAME_TYPE_SUITE", "Accompagnant lors de la demande", "Accompanied by", None, "choice", None, None, 1.0,
-          "loan", False, False, False,
+          "loan", False, False, True,
           ("Unaccompanied", "Family", "Spouse, partner", "Children", "Other_A", "Other_B", "Group of people"),
           "Unaccompanied", "Who was accompanying client when he was applying for the loan"),
     # housing_family
@@ -313,8 +325,12 @@ FIELDS: dict[str, Field] = _fields(
     # The data holds cars of 64, 65 and even 91 years (codes rather than ages, probably); a form must accept them.
     Field("OWN_CAR_AGE", "Âge de la voiture", "Car age", "years", "integer", 0, 100, 1.0, "housing_family",
           False, False, True, (), 9, "Age of client's car"),
+    # the lender's own rating of where the applicant lives: known from the address given
     Field("REGION_RATING_CLIENT", "Note de la région", "Region rating", None, "integer", 1, 3, 1.0,
-          "housing_family", False, False, False, (), 2, "Our rating of the region where client lives (1,2,3)"),
+          "housing_family", False, False, True, (), 2, "Our rating of the region where client lives (1,2,3)"),
+    Field("REGION_RATING_CLIENT_W_CITY", "Note de la région et de la ville", "Region and city rating", None,
+          "integer", 1, 3, 1.0, "housing_family", False, False, True, (), 2,
+          "Our rating of the region where client lives with taking city into account (1,2,3)"),
     # external: the officer reads these off the credit bureau report
     Field("EXT_SOURCE_1", "Score externe 1", "External score 1", "score", "score", 0, 1, 1.0, "external",
           False, False, True, (), 0.51, _EXTERNAL),
@@ -357,3 +373,8 @@ def label(column: str, lang: str) -> str:
     words = [_WORDS[lang].get(part, part.lower()) for part in str(column).split("_") if part]
     text = " ".join(words) or str(column)
     return text[:1].upper() + text[1:]
+
+
+# What a new applicant's form asks, in schema order: the application model is trained on exactly these columns (and
+# ratios of them), so a prospect is never scored on something nobody asked.
+PROSPECT_COLUMNS = tuple(name for name, f in FIELDS.items() if f.ask_prospect)

@@ -1,9 +1,12 @@
 """Score every application in a folder with a trained model.
 
-    python -m credit_widgets.score --model models/ --data data/ --out scores.csv
+    python -m credit_widgets.score --model models/ --data data/ --out scores.csv [--prospects]
 
-Writes SK_ID_CURR, probability (of default) and decision (favourable / unfavourable) for every row of
-application_train and application_test found in the folder. Category levels the model never saw are treated as
+Writes SK_ID_CURR, probability (of default), decision (favourable / unfavourable), threshold and model for every row
+of application_train and application_test found in the folder. By default every row is a known client: the client
+model scores the whole application row with the client's history. With `--prospects` every row is a new applicant:
+the application model scores it from the columns the prospect form asks (the others are not read) at its own
+threshold. Category levels the model never saw are treated as
 missing, so any file of the Home Credit schema scores.
 """
 from __future__ import annotations
@@ -22,8 +25,11 @@ from .model import ScoringModel, decide
 CHUNK = 50_000  # applications per scoring step: bounds memory and paces the progress lines
 
 
-def score_folder(model: ScoringModel, data_dir: Path, quiet: bool = True) -> pd.DataFrame:
+def score_folder(model: ScoringModel, data_dir: Path, quiet: bool = True, prospects: bool = False) -> pd.DataFrame:
     tables = load_tables(data_dir)
+    if prospects:
+        model = ScoringModel.load_application(model.folder) or model
+        tables = {k: v for k, v in tables.items() if k in ("application_train", "application_test")}
     history = {k: v for k, v in tables.items() if k not in ("application_train", "application_test")}
     apps = [tables[k] for k in ("application_train", "application_test") if k in tables]
     applications = pd.concat(apps, ignore_index=True) if len(apps) > 1 else apps[0]
@@ -42,6 +48,8 @@ def score_folder(model: ScoringModel, data_dir: Path, quiet: bool = True) -> pd.
                   file=sys.stderr, flush=True)
     scores = pd.concat(parts, ignore_index=True)
     scores["decision"] = decide(scores["probability"], model.threshold)
+    scores["threshold"] = model.threshold
+    scores["model"] = "application" if model.builder.columns_ is not None else "client"
     return scores
 
 
@@ -50,17 +58,19 @@ def main(argv=None) -> int:
     parser.add_argument("--model", type=Path, default=None, help="MLflow model directory (default: models/)")
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--prospects", action="store_true",
+                        help="score every row as a new applicant, with the application model")
     args = parser.parse_args(argv)
     try:
         model = ScoringModel.load(args.model)
-        scores = score_folder(model, args.data, quiet=False)
+        scores = score_folder(model, args.data, quiet=False, prospects=args.prospects)
     except (DataError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     scores.to_csv(args.out, index=False, float_format="%.6f")
     favourable = (scores["decision"] == "favourable").mean()
-    print(f"wrote {len(scores):,} scores to {args.out} ({favourable:.1%} favourable, threshold "
-          f"{model.threshold:.4f})", file=sys.stderr)
+    print(f"wrote {len(scores):,} scores to {args.out} ({favourable:.1%} favourable, {scores['model'].iloc[0]} "
+          f"model, threshold {scores['threshold'].iloc[0]:.4f})", file=sys.stderr)
     return 0
 
 

@@ -8,10 +8,11 @@ number of rows, on a local session or a cluster.
 that Spark reads, such as hdfs:// or s3a://) or local folders holding application_train and/or application_test.
 Every row is scored as the API scores a row with `SK_ID_CURR` and application columns: a known client keeps their
 credit history (a row of the client base scores exactly as `credit_widgets.score` scores the file), an unknown id
-is a prospect without history. Known clients are those of the
+is a prospect, decided by the application model from the prospect form's columns (the pyfunc routes each row;
+`model` says which model decided, `threshold` is its). Known clients are those of the
 client base (`--base`, else CREDIT_DATA_DIR, else data/) wherever the Spark workers run. Columns outside the
 application schema (TARGET, extras) are left out. The output (a Spark folder of parquet or CSV part files) has
-SK_ID_CURR, probability, decision and threshold; `--reasons` adds the reasons (JSON), `--explain` the reasons and
+SK_ID_CURR, probability, decision, threshold and model; `--reasons` adds the reasons (JSON), `--explain` the reasons and
 the contributions grouped by input (JSON log-odds with "base_value"). Without them the model's fast path scores
 each batch at once (`"reasons": false`).
 
@@ -39,7 +40,7 @@ APPLICATION_COLUMNS = tuple(TABLES["application_test"].columns)
 # (2,963 vs 2,900 rows/s, benchmarks/batch.py) and took more memory: the per-row work dominates, not the per-call
 # overhead, so the batches fit the API's own limit.
 BATCH_ROWS = 1000
-PLAIN_FIELDS = ("probability", "decision", "threshold")
+PLAIN_FIELDS = ("probability", "decision", "threshold", "model")
 _SPARK_TYPES = {"id": "long", "int": "double", "float": "double", "category": "string"}   # as data.load_tables
 # PySpark 4.3 warns at every pandas conversion that pandas >= 3 is not fully supported; the project pins pandas 3
 # and tests/test_spark.py checks that Spark's scores equal the in-process ones, so the warning is silenced here

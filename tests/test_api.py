@@ -90,7 +90,10 @@ def test_prospect_row(server, core):
     status, answer = _post(server, _rows([PROSPECT]))
     assert status == 200, answer
     (row,) = answer["predictions"]
-    assert row["probability"] == pytest.approx(core.score_prospect(PROSPECT).probability, abs=1e-6)
+    expected = core.score_prospect(PROSPECT)
+    assert row["probability"] == pytest.approx(expected.probability, abs=1e-6)
+    assert row["model"] == expected.model == "application"
+    assert row["threshold"] == pytest.approx(expected.threshold)
     assert row["decision"] in ("favourable", "unfavourable")
     assert row["SK_ID_CURR"] is None
 
@@ -144,7 +147,8 @@ def test_application_file_rows_score_like_the_batch_scorer(server, core):
     status, answer = _post(server, body)
     assert status == 200, _message(answer)[:500]
     got = pd.DataFrame(answer["predictions"])
-    assert list(got.columns) == ["SK_ID_CURR", "probability", "decision", "threshold"]
+    assert list(got.columns) == ["SK_ID_CURR", "probability", "decision", "threshold", "model"]
+    assert set(got["model"]) == {"client"}   # ids of the client base: known clients
     expected = score_folder(core.scoring, REPO / "data").set_index("SK_ID_CURR").loc[rows["SK_ID_CURR"]]
     assert got["SK_ID_CURR"].tolist() == rows["SK_ID_CURR"].tolist()
     assert got["probability"].to_numpy() == pytest.approx(expected["probability"].to_numpy(), abs=1e-6)

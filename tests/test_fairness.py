@@ -67,16 +67,24 @@ def test_age_band_order_is_kept_in_the_table():
 
 
 def _fake(credit_model, probability_of):
-    """The trained model's feature pipeline and client base, with a scoring rule of our own."""
-    builder = credit_model.scoring.builder
+    """The trained model's feature pipeline and client base, with a scoring rule of our own. The pipeline also
+    hands the rule the applicant's sex (last column, 1 for M), which no real model may see."""
+    real = credit_model.scoring.builder
+
+    def transform(tables, history=None):
+        app = real._application(tables)
+        return real.transform(tables, history=history).assign(
+            _MALE=(app["CODE_GENDER"] == "M").to_numpy(dtype=float))
+
+    builder = SimpleNamespace(transform=transform, feature_names_=real.feature_names_ + ["_MALE"],
+                              history_tables_=real.history_tables_, _history_names=real._history_names)
     scoring = SimpleNamespace(builder=builder, threshold=0.5,
                               predict_proba=lambda f: probability_of(np.asarray(f, dtype=float), builder))
     return SimpleNamespace(scoring=scoring, population=credit_model.population)
 
 
 def _gender_rule(features, builder):
-    male = builder.categories_["CODE_GENDER"].index("M")
-    return np.where(features[:, builder.feature_names_.index("CODE_GENDER")] == male, 0.8, 0.2)
+    return np.where(features[:, -1] == 1.0, 0.8, 0.2)
 
 
 def _ext_rule(features, builder):

@@ -60,9 +60,9 @@ def test_unseen_and_missing_categories_become_missing_not_errors(tables, builder
     row = tables["application_train"].iloc[[0]].drop(columns="TARGET").copy()
     row["ORGANIZATION_TYPE"] = "Space agency"
     row["NAME_INCOME_TYPE"] = np.nan
-    row["CODE_GENDER"] = "XNA"
+    row["NAME_TYPE_SUITE"] = "XNA"
     features = builder.transform({"application_test": row})
-    assert features[["ORGANIZATION_TYPE", "NAME_INCOME_TYPE", "CODE_GENDER"]].isna().all(axis=None)
+    assert features[["ORGANIZATION_TYPE", "NAME_INCOME_TYPE", "NAME_TYPE_SUITE"]].isna().all(axis=None)
     assert not np.isnan(features["NAME_CONTRACT_TYPE"].iloc[0])
 
 
@@ -118,3 +118,31 @@ def test_real_joined_history_gives_finite_aggregates(real_joined_dir):
     assert (features["CC_MONTHS"] > 0).sum() == real["credit_card_balance"]["SK_ID_CURR"].nunique()
     assert features["BB_LATE_SHARE"].notna().sum() > 500
     assert "INST_COUNT" not in features.columns  # no installments file in that folder
+
+
+def test_sex_is_never_a_feature_whatever_the_columns_asked(tables, builder):
+    from credit_widgets.features import NEVER_FEATURES
+
+    restricted = FeatureBuilder(columns_=["CODE_GENDER", "AMT_CREDIT", "AMT_INCOME_TOTAL"]).fit(
+        {"application_train": tables["application_train"]})
+    for fitted in (builder, restricted):
+        assert not set(NEVER_FEATURES) & set(fitted.feature_names_)
+        assert not set(NEVER_FEATURES) & set(fitted.categories_)
+        assert not {s for sources in fitted.feature_sources().values() for s in sources} & set(NEVER_FEATURES)
+    # the sex still changes nothing in the features of an applicant
+    row = tables["application_train"].iloc[[0]].drop(columns="TARGET").copy()
+    other = row.assign(CODE_GENDER="M" if row["CODE_GENDER"].iloc[0] == "F" else "F")
+    pd.testing.assert_frame_equal(builder.transform({"application_test": row}),
+                                  builder.transform({"application_test": other}))
+
+
+def test_a_restricted_builder_uses_its_columns_and_the_ratios_of_those_only(tables):
+    restricted = FeatureBuilder(columns_=["AMT_CREDIT", "AMT_INCOME_TOTAL", "AMT_ANNUITY"]).fit(
+        {"application_train": tables["application_train"], "bureau": tables["bureau"]})
+    assert restricted.feature_names_[:6] == ["AMT_INCOME_TOTAL", "AMT_CREDIT", "AMT_ANNUITY",
+                                             "CREDIT_INCOME_RATIO", "ANNUITY_INCOME_RATIO", "CREDIT_TERM"]
+    assert all(name.startswith(("BUREAU_", "BB_")) for name in restricted.feature_names_[6:])
+    again = FeatureBuilder.from_dict(restricted.to_dict())
+    app = tables["application_train"].iloc[:20]
+    pd.testing.assert_frame_equal(again.transform({"application_train": app}),
+                                  restricted.transform({"application_train": app}))

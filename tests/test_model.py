@@ -41,7 +41,9 @@ def test_history_is_grouped_into_inputs_a_person_understands(credit_model):
     assert not any(name.endswith("_RATIO") or name.startswith("EXT_SOURCE_M") for name in d.contributions)
 
 
-def test_a_client_without_history_scores_the_same_as_a_prospect(credit_model):
+def test_a_client_without_history_is_the_same_applicant_as_a_prospect_in_the_client_base(credit_model):
+    """Same features in the client base's space (positions, similar clients, flags); the decision differs by design:
+    a known client is decided by the client model, a prospect by the application model (tests/test_routing.py)."""
     population = credit_model.population
     counts = [credit_model.feature_index[c] for c in ("BUREAU_COUNT", "PREV_COUNT", "INST_COUNT", "CC_MONTHS")]
     no_history = np.flatnonzero((population.features[:, counts] == 0).all(axis=1))
@@ -50,7 +52,8 @@ def test_a_client_without_history_scores_the_same_as_a_prospect(credit_model):
     known = credit_model.score_client(client)
     row = {k: v for k, v in known.inputs.items() if v is not None}
     prospect = credit_model.score_prospect(row)
-    assert prospect.probability == pytest.approx(known.probability, abs=1e-7)
+    np.testing.assert_allclose(prospect.features, known.features, rtol=1e-6)
+    assert known.model == "client" and prospect.model == "application"
     assert known.thin_file and prospect.thin_file
 
 

@@ -144,9 +144,11 @@ def test_actionable_and_protected_are_the_agreed_sets():
     assert {n for n, f in FIELDS.items() if f.protected} == PROTECTED
 
 
-def test_prospect_form_asks_15_to_25_fields_including_external_scores():
+def test_prospect_form_asks_15_to_35_fields_including_external_scores_and_never_sex():
+    # 35: what a meeting can learn (contact details, documents, region) is asked since the application model uses it
     asked = [n for n, f in FIELDS.items() if f.ask_prospect]
-    assert 15 <= len(asked) <= 25
+    assert 15 <= len(asked) <= 35
+    assert "CODE_GENDER" not in asked
     assert {"EXT_SOURCE_1", "EXT_SOURCE_2", "EXT_SOURCE_3"} <= set(asked)
     assert ACTIONABLE <= set(asked)
 

@@ -71,7 +71,7 @@ def test_every_test_client_scores_as_the_batch_scorer(spark, in_process):
     got = cs.collect(cs.score(spark, applications, str(MODEL)))
     elapsed = time.perf_counter() - started
     assert len(got) == len(in_process) == 3170
-    assert list(got.columns) == ["SK_ID_CURR", "probability", "decision", "threshold"]
+    assert list(got.columns) == ["SK_ID_CURR", "probability", "decision", "threshold", "model"]
     _compare(got, in_process)
     assert elapsed < 120, f"3,170 rows took {elapsed:.0f} s on Spark"
 
@@ -84,7 +84,8 @@ def test_explain_gives_the_pyfunc_contributions(spark, in_process):
     frame = pd.read_parquet(DATA / "application_test.parquet").iloc[:150]
     applications = spark.createDataFrame(frame.astype(object).where(frame.notna(), None))
     got = cs.collect(cs.score(spark, applications, str(MODEL), explain=True, warm_up=False))
-    assert list(got.columns) == ["SK_ID_CURR", "probability", "decision", "threshold", "reasons", "contributions"]
+    assert list(got.columns) == ["SK_ID_CURR", "probability", "decision", "threshold", "model", "reasons",
+                                 "contributions"]
     _compare(got, in_process)
     reference = mlflow.pyfunc.load_model(str(MODEL)).predict(frame, params={"explain": True})
     reference = reference.set_index(reference["SK_ID_CURR"].astype("int64"))

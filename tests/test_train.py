@@ -131,6 +131,17 @@ def test_score_cli_writes_every_application(trained, tmp_path):
                            "--data", str(trained["data_dir"]), "--out", str(out)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     scores = pd.read_csv(out)
-    assert list(scores.columns) == ["SK_ID_CURR", "probability", "decision"]
+    assert list(scores.columns) == ["SK_ID_CURR", "probability", "decision", "threshold", "model"]
     tables = load_tables(trained["data_dir"])
     assert len(scores) == len(tables["application_train"]) + len(tables["application_test"])
+    assert set(scores["model"]) == {"client"}
+    assert scores["threshold"].unique().tolist() == [pytest.approx(trained["result"].threshold)]
+    # --prospects: every row a new applicant, the application model on the form's columns alone
+    done = subprocess.run([sys.executable, "-m", "credit_widgets.score", "--model", str(trained["model_dir"]),
+                           "--data", str(trained["data_dir"]), "--out", str(out), "--prospects"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    prospects = pd.read_csv(out)
+    assert len(prospects) == len(scores) and set(prospects["model"]) == {"application"}
+    assert prospects["threshold"].unique().tolist() == [pytest.approx(trained["result"].application.threshold)]
+    assert not np.allclose(prospects["probability"], scores["probability"])
