@@ -111,10 +111,12 @@ def application_steps(model, decision) -> dict[str, list[Step]]:
             found = []
             for x in _amounts(model, base + extra, lo, credit, credit)[::-1]:
                 changes = {"AMT_CREDIT": x}
+                # to the cent: whole euros would jitter the term (credit / annuity) and the goods ratio around
+                # today's, and the trees split on them
                 if a:
-                    changes["AMT_ANNUITY"] = float(max(round(a * x / credit), FIELDS["AMT_ANNUITY"].min))
+                    changes["AMT_ANNUITY"] = float(max(round(a * x / credit, 2), FIELDS["AMT_ANNUITY"].min))
                 if lever == "smaller_purchase":
-                    changes["AMT_GOODS_PRICE"] = float(max(round(g * x / credit), FIELDS["AMT_GOODS_PRICE"].min))
+                    changes["AMT_GOODS_PRICE"] = float(max(round(g * x / credit, 2), FIELDS["AMT_GOODS_PRICE"].min))
                 found.append(Step(lever, changes, effort=(credit - x) / credit))
             steps[lever] = found
     if _given(credit) and _given(annuity) and credit / annuity < MAX_TERM:

@@ -141,7 +141,7 @@ def _combine(steps: tuple) -> Candidate:
         history.update(s.history)
     term = next((s.term for s in steps if s.lever == "longer_term"), None)
     if term and any(s.lever in _CREDIT_LEVERS for s in steps):
-        changes["AMT_ANNUITY"] = float(round(changes["AMT_CREDIT"] / term))   # less credit over the longer term
+        changes["AMT_ANNUITY"] = float(round(changes["AMT_CREDIT"] / term, 2))   # less credit over the longer term
     return Candidate(steps, {k: float(v) for k, v in changes.items()}, history, sum(s.effort for s in steps))
 
 

@@ -19,7 +19,7 @@ def decision_html(decision, lang: str = "fr", suggestions=()) -> str:
     against = [r for r in decision.reasons if r.direction == "against"]
     support = [r for r in decision.reasons if r.direction == "for"]
     items = "".join
-    changes = items(f"<li>{e(s.text(lang))}</li>" for s in suggestions)
+    changes = items(f"<li>{e(s.summary(lang))}</li>" for s in suggestions)   # partial steps say so
     return f"""<!DOCTYPE html>
 <html lang="{lang}"><head><meta charset="utf-8"><title>{e(i18n.t('report:title', lang))}</title>
 <style>body{{font-family:sans-serif;max-width:46em;margin:2em auto;color:#1a1a1a;line-height:1.45}}
