@@ -19,8 +19,9 @@ _STYLE = ("body{font-family:sans-serif;max-width:46em;margin:2em auto;color:#1a1
 
 
 def when_text(when: datetime | None, lang: str) -> str:
-    """Local date and time with its zone: 2026-12-02 07:31 CET (UTC+01:00)."""
-    when = (when or datetime.now()).astimezone()
+    """Date and time with its zone: 2026-12-02 07:31 CET (UTC+01:00); the machine's local time unless `when` has
+    a zone of its own (the branch's)."""
+    when = when if when is not None and when.tzinfo is not None else (when or datetime.now()).astimezone()
     offset = when.strftime("%z")
     zone = f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
     name = when.tzname() or ""

@@ -87,7 +87,7 @@ def test_the_refusal_notice_names_reasons_reference_version_and_review_in_both_l
         assert "2026-12-02 07:31" in text and "UTC+01:00" in text
         for s in suggestions:
             assert " ".join(s.summary(lang).split()) in text
-        assert i18n.percent(suggestions[0].probability, lang, 1) in text
+        assert " ".join(i18n.percent(suggestions[0].probability, lang, 1).split()) in text
         assert "C. Martin" in text
 
 
