@@ -191,12 +191,15 @@ def _field_bounds() -> dict:
 _BOUNDS = _field_bounds()
 
 
-def _rows(decision, found: list[Candidate]) -> tuple[list[dict], list[dict]]:
-    """Application rows (enquiry columns are application inputs) and client-model history overrides."""
+def _rows(decision, found: list[Candidate], keep_missing: bool = False) -> tuple[list[dict], list[dict]]:
+    """Application rows (enquiry columns are application inputs) and client-model history overrides. Missing
+    inputs are left out rather than None (the builder reads an absent column as missing; a column of None would
+    take pandas' slow path for text, which makes most of a small batch's time)."""
     rows, histories = [], []
+    given = decision.inputs if keep_missing else {k: v for k, v in decision.inputs.items() if v is not None}
     for c in found:
         app = {k: v for k, v in c.history.items() if k in ENQUIRY_COLUMNS}
-        rows.append({**decision.inputs, **c.changes, **app})
+        rows.append({**given, **c.changes, **app})
         histories.append({k: v for k, v in c.history.items() if k not in ENQUIRY_COLUMNS})
     return rows, histories
 
@@ -328,7 +331,7 @@ def apply(model, decision, suggestion: Suggestion):
     if not suggestion.history:
         return model.rescore(decision, suggestion.changes)
     found = Candidate(tuple(suggestion.steps), suggestion.changes, suggestion.history, 0.0)
-    rows, histories = _rows(decision, [found])
+    rows, histories = _rows(decision, [found], keep_missing=True)
     builder = model.scoring.builder
     names = builder._history_names()
     history = np.asarray(decision.features, dtype=np.float32).copy()
