@@ -111,7 +111,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "ui:mode_prospect": {"fr": "Prospect", "en": "Prospect"},
     "ui:client_id": {"fr": "Identifiant client", "en": "Client ID"},
     "ui:client_id_placeholder": {"fr": "ex. : identifiant à 6 chiffres", "en": "e.g. a 6-digit ID"},
-    "ui:apply_suggestion": {"fr": "Simuler : {change} → probabilité {p}", "en": "Simulate: {change} → probability {p}"},
+    "ui:apply_suggestion": {"fr": "Simuler : {summary}", "en": "Simulate: {summary}"},
     "ui:client_id_hint": {"fr": "Saisissez l'identifiant (SK_ID_CURR) : la réponse s'affiche dès qu'il est reconnu.",
                           "en": "Type the ID (SK_ID_CURR): the answer appears as soon as it is recognised."},
     "ui:close_ids": {"fr": "Identifiants proches : {ids}", "en": "Close IDs: {ids}"},
@@ -215,6 +215,64 @@ TEXTS: dict[str, dict[str, str]] = {
                       "en": "This summary explains the scoring model's advice; the final decision is the "
                             "officer's."},
 }
+
+# ---- what would change the answer (recourse.py) and the refusal notice (notice.py): kept in one block --------------
+TEXTS.update({
+    "recourse:annuity_note": {"fr": "(mensualité {value})", "en": "(monthly instalment {value})"},
+    "recourse:term": {"fr": "durée d'environ {months} mois", "en": "term of about {months} months"},
+    "recourse:smaller_purchase": {"fr": "Bien moins cher : bien de {goods}, crédit de {value}",
+                                  "en": "A cheaper purchase: goods of {goods}, credit of {value}"},
+    "recourse:settle_overdue": {"fr": "Régler les {amount} en retard auprès d'un autre organisme (visible sous "
+                                      "{months} mois environ)",
+                                "en": "Settle the {amount} overdue at another lender (seen within about "
+                                      "{months} month(s))"},
+    "recourse:repay_debt": {"fr": "Rembourser {amount} des crédits en cours auprès d'autres organismes (visible "
+                                  "sous {months} mois environ)",
+                            "en": "Repay {amount} of the credits running at other lenders (seen within about "
+                                  "{months} month(s))"},
+    "recourse:close_credits": {"fr": "Rembourser et clôturer {count} crédit(s) en cours auprès d'autres organismes, "
+                                     "environ {amount} (visible sous {months} mois environ)",
+                               "en": "Repay and close {count} credit(s) running at other lenders, about {amount} "
+                                     "(seen within about {months} month(s))"},
+    "recourse:card_balance": {"fr": "Solder la carte de crédit (solde moyen {amount}) et la laisser à zéro pendant "
+                                    "{months} mois",
+                              "en": "Pay off the credit card (average balance {amount}) and keep it at zero for "
+                                    "{months} months"},
+    "recourse:enquiries": {"fr": "Ne faire aucune nouvelle demande de crédit pendant {months} mois{amount}",
+                           "en": "Make no new credit application for {months} months{amount}"},
+    "recourse:flip": {"fr": "{step} : la réponse devient favorable (probabilité {to}, seuil {t})",
+                      "en": "{step}: the answer becomes favourable (probability {to}, threshold {t})"},
+    "recourse:partial": {"fr": "{step} : le risque passe de {from} à {to} ; le seuil est {t} (étape partielle)",
+                         "en": "{step}: the risk goes from {from} to {to}; the threshold is {t} (partial step)"},
+    "recourse:headroom": {"fr": "{step} (probabilité {to}, seuil {t})", "en": "{step} (probability {to}, threshold {t})"},
+    "notice:title_unfavourable": {"fr": "Notification de refus de crédit", "en": "Notice of credit refusal"},
+    "notice:title_favourable": {"fr": "Confirmation de réponse favorable", "en": "Confirmation of a favourable answer"},
+    "notice:decision": {"fr": "Votre demande de crédit a reçu une réponse défavorable le {when}.",
+                        "en": "Your credit application received an unfavourable answer on {when}."},
+    "notice:decision_favourable": {"fr": "Votre demande de crédit a reçu une réponse favorable le {when}.",
+                                   "en": "Your credit application received a favourable answer on {when}."},
+    "notice:reference": {"fr": "Référence de la décision : {reference} · version du modèle : {version}",
+                         "en": "Decision reference: {reference} · model version: {version}"},
+    "notice:reasons": {"fr": "Principales raisons", "en": "Principal reasons"},
+    "notice:no_reason": {"fr": "Aucune raison ne peut être citée à partir des seules données que vous avez fournies.",
+                         "en": "No reason can be given from the information you provided alone."},
+    "notice:improve": {"fr": "Ce qui améliorerait la réponse", "en": "What would improve the answer"},
+    "notice:nothing_to_improve": {"fr": "Aucun changement réaliste n'a été trouvé.",
+                                  "en": "No realistic change was found."},
+    "notice:review": {"fr": "Vous pouvez demander qu'une personne réexamine cette décision : répondez à ce courrier "
+                            "ou adressez-vous à votre conseiller dans les 30 jours, en citant la référence {reference}. "
+                            "Vous pouvez y joindre vos observations et tout document utile.",
+                      "en": "You may ask for this decision to be reviewed by a person: reply to this notice or "
+                            "contact your adviser within 30 days, quoting the reference {reference}. You may add "
+                            "your comments and any useful document."},
+    "notice:officer": {"fr": "Votre conseiller : {officer}", "en": "Your adviser: {officer}"},
+    "notice:footer": {"fr": "Cette réponse repose sur un modèle de score statistique et sur les informations de votre "
+                            "dossier ; elle ne préjuge pas d'une nouvelle demande.",
+                      "en": "This answer rests on a statistical scoring model and on the information in your file; "
+                            "it does not prejudge a new application."},
+    "notice:favourable_next": {"fr": "Votre conseiller vous communiquera l'offre et ses conditions.",
+                               "en": "Your adviser will send you the offer and its terms."},
+})
 
 
 # French names of the category levels an officer reads (the data keeps Home Credit's English codes).

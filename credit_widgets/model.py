@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .features import FeatureBuilder
+from .recourse import MAX_ANNUITY_SHARE, MAX_TERM, Suggestion  # noqa: F401  (their home was here)
 
 BOOSTER_FILE = "booster.ubj"
 FEATURES_FILE = "features.json"
@@ -134,33 +135,6 @@ class Decision:
         return i18n.t("favourable" if self.favourable else "unfavourable", lang)
 
 
-class Suggestion:
-    """A change of actionable inputs and the probability it gives; unpacks as (changes, probability)."""
-
-    def __init__(self, kind: str, changes: dict, probability: float, threshold: float):
-        self.kind, self.changes, self.probability = kind, changes, float(probability)
-        self.favourable = self.probability < threshold
-
-    def __iter__(self):
-        return iter((self.changes, self.probability))
-
-    def __repr__(self):
-        return f"Suggestion({self.kind}, {self.changes}, p={self.probability:.4f})"
-
-    def text(self, lang: str = "fr") -> str:
-        from . import i18n
-
-        key = {"down_payment": "change:AMT_GOODS_PRICE", "longer_term": "change:AMT_ANNUITY",
-               "co_applicant": "change:AMT_INCOME_TOTAL", "headroom": "change:more_credit",
-               "combined": "change:AMT_CREDIT"}[self.kind]
-        column = {"longer_term": "AMT_ANNUITY", "co_applicant": "AMT_INCOME_TOTAL"}.get(self.kind, "AMT_CREDIT")
-        text = i18n.t(key, lang, value=i18n.amount(self.changes[column], lang))
-        if self.kind in ("down_payment", "combined", "headroom") and "AMT_ANNUITY" in self.changes:
-            annuity = i18n.amount(self.changes["AMT_ANNUITY"], lang)
-            text += f" ({'mensualité' if lang == 'fr' else 'annuity'} {annuity})"
-        return text
-
-
 @dataclass
 class Applicant:
     """One row of a batch, resolved: a known client (row in the base), possibly with changed inputs, or a prospect."""
@@ -180,10 +154,6 @@ def _missing(value) -> bool:
 def _plain(value):
     """numpy scalars to Python ones (validation checks Python types)."""
     return value.item() if isinstance(value, np.generic) else value
-
-
-MAX_TERM = 60.0   # credit / annuity: about the longest repayment a consumer loan offers
-MAX_ANNUITY_SHARE = 0.5   # annuity / income: past this no lender calls the loan affordable, whatever the model says
 
 
 class CreditModel:
@@ -465,71 +435,12 @@ class CreditModel:
 
     # ---- what would change the answer ---------------------------------------------------------------------
     def suggest(self, decision: Decision, limit: int = 3) -> list[Suggestion]:
-        """Unfavourable: up to `limit` smallest realistic changes of actionable inputs that make it favourable.
-        Favourable: how much more credit would still be favourable (one suggestion of kind "headroom")."""
-        from .schema import FIELDS
+        """Unfavourable: up to `limit` smallest realistic changes that make it favourable, or the best partial steps
+        when none does. Favourable: how much more credit would still be favourable (kind "headroom").
+        The search lives in `recourse`."""
+        from .recourse import suggest
 
-        base = dict(decision.inputs)
-        credit, annuity, income = (base.get(c) for c in ("AMT_CREDIT", "AMT_ANNUITY", "AMT_INCOME_TOTAL"))
-        candidates: list[tuple[str, float, dict]] = []   # (kind, size of the change, changes)
-
-        def allowed(changes: dict) -> bool:
-            for column, value in changes.items():
-                f = FIELDS[column]
-                if not f.min <= value <= f.max:
-                    return False
-            c = changes.get("AMT_CREDIT", credit)
-            a = changes.get("AMT_ANNUITY", annuity)
-            i = changes.get("AMT_INCOME_TOTAL", income)
-            if a is not None and i is not None and a / i > MAX_ANNUITY_SHARE and "AMT_ANNUITY" in changes \
-                    and a >= (annuity or 0):
-                return False   # never suggest a heavier annuity than the applicant can carry
-            return a is None or c is None or (a <= c and c / a <= MAX_TERM)
-
-        def add(kind, size, changes):
-            changes = {k: float(round(v)) for k, v in changes.items()}
-            if allowed(changes):
-                candidates.append((kind, size, changes))
-
-        if decision.favourable:
-            if credit is None:
-                return []
-            for factor in np.arange(1.05, 4.01, 0.05):
-                add("headroom", factor - 1, {"AMT_CREDIT": credit * factor,
-                                             **({"AMT_ANNUITY": annuity * factor} if annuity else {})})
-        else:
-            steps = np.round(np.arange(0.05, 0.75, 0.05), 2)
-            for s in steps:
-                if credit is not None:
-                    add("down_payment", s, {"AMT_CREDIT": credit * (1 - s),
-                                            **({"AMT_ANNUITY": annuity * (1 - s)} if annuity else {})})
-                if annuity is not None:
-                    add("longer_term", s, {"AMT_ANNUITY": annuity * (1 - s)})
-                if income is not None:
-                    add("co_applicant", 2 * s, {"AMT_INCOME_TOTAL": income * (1 + 2 * s)})
-            if credit is not None and annuity is not None:
-                for s1 in steps[:8]:
-                    for s2 in steps[:8]:
-                        add("combined", s1 + s2, {"AMT_CREDIT": credit * (1 - s1),
-                                                  "AMT_ANNUITY": annuity * (1 - s1) * (1 - s2)})
-        if not candidates:
-            return []
-        probabilities = self._score_variants(decision, [{**base, **changes} for _, _, changes in candidates])
-        threshold = decision.threshold   # the deciding model's
-        if decision.favourable:
-            still = [(size, changes, p) for (_, size, changes), p in zip(candidates, probabilities) if p < threshold]
-            if not still:
-                return []
-            size, changes, p = max(still, key=lambda item: item[0])
-            return [Suggestion("headroom", changes, p, threshold)]
-        best: dict[str, tuple] = {}
-        for (kind, size, changes), p in zip(candidates, probabilities):
-            if p < threshold and (kind not in best or size < best[kind][0]):
-                best[kind] = (size, changes, p)
-        singles = {k: v for k, v in best.items() if k != "combined"}
-        chosen = singles if singles else best
-        ordered = sorted(chosen.items(), key=lambda item: item[1][0])[:limit]
-        return [Suggestion(kind, changes, p, threshold) for kind, (size, changes, p) in ordered]
+        return suggest(self, decision, limit)
 
     def _variant_features(self, applicants: list[Applicant]) -> np.ndarray:
         """Known clients with changed application inputs: their own history aggregates, new application part."""

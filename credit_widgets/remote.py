@@ -40,6 +40,9 @@ class ScoringServiceError(InputError):
 
 class ApiCreditModel(CreditModel):
     url: str = ""
+    # The served model takes application rows only: a change of the client's history could not be verified by it,
+    # so "what would change the answer" keeps to the loan's terms here.
+    history_levers = False
 
     @classmethod
     def load(cls, model_dir=None, data_dir=None, url: str | None = None) -> "ApiCreditModel":

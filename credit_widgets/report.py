@@ -20,9 +20,35 @@ def _value(column: str, raw, lang: str) -> str:
     return display_text(column, field.to_display(raw) if field is not None else raw, lang)
 
 
+def summary_html(decision, lang: str = "fr", suggestions=(), *, reference: str, group_members: dict | None = None,
+                 officer: str | None = None, when: datetime | None = None, **officer_view) -> str:
+    """What the page downloads: the applicant's notice (refusal notice or confirmation) then, on a new printed
+    page, the officer's view of the same decision (`decision_html`)."""
+    from .notice import notice_html
+
+    notice = notice_html(decision, suggestions, lang, reference=reference, officer=officer, when=when,
+                         group_members=group_members, body_only=True)
+    view = decision_html(decision, lang, suggestions, reference=reference, officer=officer, when=when,
+                         body_only=True, **officer_view)
+    title = html.escape(i18n.t("report:title", lang))
+    return f"""<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>
+<style>{_STYLE}</style></head><body>
+<section class="notice">{notice}</section>
+<section class="officer-view" style="page-break-before:always"><hr>
+<h1>{html.escape(i18n.t('ui:officer_view', lang))}</h1>{view}</section>
+</body></html>"""
+
+
+_STYLE = """body{font-family:sans-serif;max-width:46em;margin:2em auto;color:#1a1a1a;line-height:1.45}
+h1{font-size:1.4em} .verdict{font-size:1.3em;font-weight:bold} small{color:#444} td{padding:1px 12px 1px 0}
+.simulation{border:2px dashed #0072B2;padding:6px 10px} @media print{body{margin:1cm}}"""
+
+
 def decision_html(decision, lang: str = "fr", suggestions=(), *, reference: str | None = None, outcome=None,
                   officer: str | None = None, original=None, changes: dict | None = None,
-                  key_facts: list[str] | None = None, when: datetime | None = None) -> str:
+                  key_facts: list[str] | None = None, when: datetime | None = None, steps_done=(),
+                  body_only: bool = False) -> str:
     def e(text):
         return html.escape(str(text))
 
@@ -45,26 +71,20 @@ def decision_html(decision, lang: str = "fr", suggestions=(), *, reference: str 
             now = f"<s>{e(_value(column, original.inputs.get(column), lang))}</s> → {now}"
         rows.append(f"<tr><td>{e(input_label(column, lang))}</td><td>{now}</td></tr>")
     simulation = ""
-    if original is not None and changes:
-        said = "; ".join(f"{input_label(c, lang)} → {_value(c, v, lang)}" for c, v in changes.items())
+    if original is not None and (changes or steps_done):
+        said = "; ".join([f"{input_label(c, lang)} → {_value(c, v, lang)}" for c, v in changes.items()]
+                         + list(steps_done))
         simulation = (f"<p class='simulation'><b>⚗ {e(t('ui:simulation', changes=said))}</b><br>"
                       f"{e(t('ui:simulation_original', verdict=original.verdict(lang), p=i18n.percent(original.probability, lang, 1)))}"
                       f"</p>")
-    steps = items(f"<li>{e(s.text(lang))} → {e(t('ui:new_probability', p=i18n.percent(s.probability, lang, 1)))}</li>"
-                  for s in suggestions)
+    steps = items(f"<li>{e(s.summary(lang))}</li>" for s in suggestions)   # partial steps say how far they get
     if outcome is not None:
         action, why = outcome
         outcome_text = e(t(f"ui:{action}")) + (f" — {e(why)}" if why else "")
     else:
         outcome_text = e(t("report:no_outcome"))
     colon = " :" if lang == "fr" else ":"
-    return f"""<!DOCTYPE html>
-<html lang="{lang}"><head><meta charset="utf-8"><title>{e(t('report:title'))}</title>
-<style>body{{font-family:sans-serif;max-width:46em;margin:2em auto;color:#1a1a1a;line-height:1.45}}
-h1{{font-size:1.4em}} .verdict{{font-size:1.3em;font-weight:bold}} small{{color:#444}} td{{padding:1px 12px 1px 0}}
-.simulation{{border:2px dashed #0072B2;padding:6px 10px}}</style></head><body>
-<h1>{e(t('report:title'))}</h1>
-<p><b>{e(who)}</b><br><small>{e(t('report:date'))}{colon} {when:%Y-%m-%d %H:%M %Z (UTC%z)} ·
+    body = f"""<p><b>{e(who)}</b><br><small>{e(t('report:date'))}{colon} {when:%Y-%m-%d %H:%M %Z (UTC%z)} ·
 {e(t('report:model'))} {e(decision.model_version)} · {e(t('report:reference'))}{colon} {e(reference or '–')} ·
 {e(t('report:officer'))}{colon} {e(officer or '–')}</small></p>
 {simulation}
@@ -75,5 +95,12 @@ h1{{font-size:1.4em}} .verdict{{font-size:1.3em;font-weight:bold}} small{{color:
 {f"<h2>{e(t('ui:change'))}</h2><ul>{steps}</ul>" if steps else ""}
 <h2>{e(t('report:inputs'))}</h2><table>{items(rows)}</table>
 <h2>{e(t('ui:outcome'))}</h2><p class="outcome">{outcome_text}</p>
-<p><small>{e(t('report:footer'))}</small></p>
+<p><small>{e(t('report:footer'))}</small></p>"""
+    if body_only:
+        return body
+    return f"""<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{e(t('report:title'))}</title>
+<style>{_STYLE}</style></head><body>
+<h1>{e(t('report:title'))}</h1>
+{body}
 </body></html>"""

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from credit_widgets import i18n
 from credit_widgets.audit import AuditLog
+from credit_widgets.recourse import apply as apply_suggestion
 from credit_widgets.widgets import CreditApp
 
 
@@ -165,7 +166,7 @@ def test_a_prospect_simulation_changes_the_form_and_undo_restores_it(app, credit
         if not app.decision.favourable and app.suggestions:
             break
     else:
-        pytest.skip("no unfavourable prospect with a suggestion on this small model")
+        raise AssertionError("no unfavourable prospect among these: make one weaker")
     typed = app._form.texts()
     buttons = [b for b in app._suggestions.children if isinstance(b, w.Button)]
     buttons[0].click()
@@ -278,8 +279,8 @@ def test_the_answer_on_screen_is_always_for_the_inputs_on_screen(credit_model, t
             expected = credit_model.score_prospect({k: v for k, v in values.items() if v is not None})
         else:
             expected = credit_model.score_client(int(app._client_id.value))
-            if app.original is not None:
-                expected = credit_model.rescore(expected, app.changes)
+            for suggestion in app.applied:   # a simulation: the suggestions applied, in order
+                expected = apply_suggestion(credit_model, expected, suggestion)
         assert d.probability == pytest.approx(expected.probability, abs=1e-9)
         assert i18n.percent(d.probability, app.lang, 1) in app._probability.value
         if app.decision_id is not None:
@@ -287,3 +288,26 @@ def test_the_answer_on_screen_is_always_for_the_inputs_on_screen(credit_model, t
             assert logged["probability"] == pytest.approx(d.probability)
             for outcome in logged["outcomes"]:
                 assert outcome["decision_id"] == app.decision_id
+
+
+def test_a_refusal_with_only_partial_steps_shows_them_as_such_and_the_notice_follows(app, credit_model):
+    for client in credit_model.client_ids()[:600]:
+        d = credit_model.score_client(client)
+        if not d.favourable:
+            steps = credit_model.suggest(d)
+            if steps and all(s.partial for s in steps):
+                break
+    else:
+        pytest.skip("no refused client with only partial steps among the first 600")
+    app._client_id.value = str(client)
+    buttons = [b for b in app._suggestions.children if isinstance(b, w.Button)]
+    assert buttons and all("partielle" in b.description for b in buttons)
+    page = _summary(app)
+    assert "notice" in page and app.decision_id in page and "officer-view" in page
+    from credit_widgets.reason_codes import group_members, principal_reasons
+
+    for code in principal_reasons(app.decision, group_members(credit_model.scoring.feature_names)):
+        assert html.escape(code.text("fr")) in page
+    buttons[0].click()
+    assert app.original is not None and app.decision.probability < app.original.probability
+    assert app._form is not None and "Simulation" in app._simulation.value

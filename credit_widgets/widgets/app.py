@@ -30,7 +30,9 @@ from ..audit import AuditError, AuditLog, prospect_key
 from ..explain import display_text, input_label, value_style
 from ..model import CreditModel
 from ..remote import load_model
-from ..report import decision_html
+from ..reason_codes import group_members
+from ..recourse import apply as apply_suggestion
+from ..report import summary_html
 from ..schema import FIELDS
 from ..validate import InputError
 from .charts import BLUE, ORANGE, BaseScatter, Distribution, Gauge, Waterfall
@@ -82,7 +84,8 @@ class CreditApp(w.VBox):
         self.decision = None           # the decision for exactly the inputs on screen, or None
         self.decision_id = None        # its audit-log id (None for an example, which is not logged)
         self.original = None           # during a simulation: the decision for the application as it is
-        self.changes: dict = {}        # during a simulation: the simulated inputs (data units)
+        self.changes: dict = {}        # during a simulation: the simulated application inputs (data units)
+        self.applied: list = []        # during a simulation: the suggestions applied, in order
         self.suggestions: list = []
         self._original_id = None
         self._original_texts: dict = {}   # the form as typed before a simulation, for undo
@@ -309,7 +312,7 @@ class CreditApp(w.VBox):
     def _withdraw(self, problems: list) -> None:
         """No decision: every panel that showed one is hidden, the reasons why are said in the answer's place."""
         self.decision = self.decision_id = self.original = self._original_id = None
-        self.changes, self.suggestions = {}, []
+        self.changes, self.suggestions, self.applied = {}, [], []
         self._problems = list(problems)
         self._answer.layout.display = self._summary.layout.display = "none"
         self._simulation_box.layout.display = "none"
@@ -417,9 +420,11 @@ class CreditApp(w.VBox):
         if self._mode.value == "prospect":
             self._form.set_values(changes)
             self._form.mark(changes, "cw-simulated")
-        decision = self.model.rescore(self.original, changes)
+        # from the answer on screen: a suggestion was computed for it (history changes included)
+        decision = apply_suggestion(self.model, self.decision, suggestion)
         original, original_id, texts = self.original, self._original_id, self._original_texts
-        self._show(decision, simulation=(original, original_id, changes, texts))
+        applied = [*self.applied, suggestion]
+        self._show(decision, simulation=(original, original_id, changes, texts, applied))
         self._focus(self._undo)
 
     def _on_undo(self) -> None:
@@ -477,9 +482,9 @@ class CreditApp(w.VBox):
         self.suggestions = self.model.suggest(decision)
         if simulation is None:
             self.original = self._original_id = None
-            self.changes = {}
+            self.changes, self.applied = {}, []
         else:
-            self.original, self._original_id, self.changes, self._original_texts = simulation
+            self.original, self._original_id, self.changes, self._original_texts, self.applied = simulation
         if record:
             self.decision_id = None if self._example and decision.client_id is None else self._log(decision)
             self._outcomes_reset()
@@ -489,7 +494,8 @@ class CreditApp(w.VBox):
         inputs = d.inputs if d.client_id is None else {"SK_ID_CURR": d.client_id,
                                                         **{k: d.inputs.get(k) for k in KEY_FACTS}}
         if self.original is not None:
-            inputs = {**inputs, "simulation": {"of": self._original_id, "changes": self.changes}}
+            inputs = {**inputs, "simulation": {"of": self._original_id, "changes": self.changes,
+                                               "steps": [s.text("en") for s in self.applied]}}
         return self.audit.record_decision(
             client_id=d.client_id, inputs=inputs, model_version=d.model_version, artifact_hash=d.artifact_hash,
             probability=d.probability, threshold=d.threshold,
@@ -566,8 +572,9 @@ class CreditApp(w.VBox):
             self._simulation.value = ""
             return
         lang, o = self.lang, self.original
-        changed = "; ".join(f"{input_label(c, lang)} {_shown(c, o.inputs.get(c), lang)} → "
-                            f"{_shown(c, v, lang)}" for c, v in self.changes.items())
+        changed = "; ".join([f"{input_label(c, lang)} {_shown(c, o.inputs.get(c), lang)} → "
+                             f"{_shown(c, v, lang)}" for c, v in self.changes.items()]
+                            + [html.escape(s.text(lang)) for s in self.applied if s.history])
         self._simulation.value = (
             f"<div class='cw-simulation-box'><b>⚗ {i18n.t('ui:simulation', lang, changes=changed)}</b><br>"
             f"{i18n.t('ui:simulation_original', lang, verdict=o.verdict(lang), p=i18n.percent(o.probability, lang, 1))}"
@@ -581,8 +588,12 @@ class CreditApp(w.VBox):
             return
         lang = self.lang
         outcome = self._outcomes.get(self.decision_id)
-        report = decision_html(d, lang, self.suggestions, reference=self.decision_id, outcome=outcome,
-                               original=self.original, changes=self.changes, key_facts=KEY_FACTS)
+        scorer = self.model.application if d.model == "application" and self.model.application else \
+            self.model.scoring
+        report = summary_html(d, lang, self.suggestions, reference=self.decision_id,
+                              group_members=group_members(scorer.feature_names), outcome=outcome,
+                              original=self.original, changes=self.changes, key_facts=KEY_FACTS,
+                              steps_done=[s.text(lang) for s in self.applied if s.history])
         encoded = base64.b64encode(report.encode()).decode()
         name = f"decision-{d.client_id if d.client_id is not None else 'prospect'}-{self.decision_id[:8]}.html"
         self._download.value = (f"<a download='{name}' href='data:text/html;base64,{encoded}' "
@@ -631,7 +642,7 @@ class CreditApp(w.VBox):
         d, lang, suggestions = self.decision, self.lang, self.suggestions
         if d.favourable:
             note = i18n.t("ui:margin_note", lang, m=i18n.number(100 * d.margin, lang, 1))
-            extra = "".join(f"<br>{html.escape(s.text(lang))}" for s in suggestions)
+            extra = "".join(f"<br>{html.escape(s.summary(lang))}" for s in suggestions)
             self._suggestions.children = [w.HTML(f"<p>✔ {note}{extra}</p>")]
             return
         if not suggestions:
@@ -639,8 +650,8 @@ class CreditApp(w.VBox):
             return
         buttons = []
         for s in suggestions:
-            label = i18n.t("ui:apply_suggestion", lang, change=s.text(lang),
-                           p=i18n.percent(s.probability, lang, 1))
+            # a partial step says it is one, and how far it gets against the threshold
+            label = i18n.t("ui:apply_suggestion", lang, summary=s.summary(lang))
             button = w.Button(description=label, layout=w.Layout(width="100%", height="auto"), tooltip=label)
             button.add_class("cw-suggestion")
             button.on_click(lambda _, s=s: self._safely(self._on_apply, s))

@@ -33,7 +33,10 @@ def format_shown(field, shown, lang: str) -> str:
     """A displayed value as the officer would type it in that language (no unit, plain digits)."""
     if shown is None:
         return ""
-    decimals = 2 if field.kind == "score" else (1 if field.unit == "years" and shown != int(shown) else 0)
+    if field.kind == "score" or (field.kind == "amount" and shown != int(shown)):
+        decimals = 2   # an amount to the cent (a suggestion) is shown to the cent: the screen is what is scored
+    else:
+        decimals = 1 if field.unit == "years" and shown != int(shown) else 0
     text = f"{shown:.{decimals}f}"
     return text.replace(".", ",") if lang == "fr" else text
 
