@@ -10,7 +10,7 @@ APP_HOST ?= 127.0.0.1
 POOL_SIZE ?=
 API_PORT ?= 5001
 
-.PHONY: app api test setup setup-test browser clean
+.PHONY: app api test setup setup-test browser postgres nginx clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,7 +38,7 @@ app: setup
 api: setup
 	PATH="$(CURDIR)/$(BIN):$$PATH" MLFLOW_DISABLE_TELEMETRY=true $(BIN)/mlflow models serve -m models --env-manager local -h 127.0.0.1 -p $(API_PORT)
 
-test: setup-test browser
+test: setup-test browser postgres nginx
 	MLFLOW_DISABLE_TELEMETRY=true $(BIN)/python -m pytest
 
 # The browser tests drive Debian's Chromium (never `playwright install`: it downloads its own browser).
@@ -50,6 +50,18 @@ $(CHROMIUM):
 	@if [ "$$(id -u)" -eq 0 ]; then sudo=; elif command -v sudo >/dev/null 2>&1; then sudo=sudo; \
 	else echo "$(CHROMIUM) is missing: install Debian's chromium as root (apt-get install chromium)" >&2; exit 1; fi; \
 	$$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+
+# The shared audit log's tests start a throw-away cluster of Debian's PostgreSQL server (tests/test_audit_pg.py);
+# the officers' proxy test starts Debian's nginx (deploy/nginx/). Neither is left running as a service.
+APT_INSTALL = if [ "$$(id -u)" -eq 0 ]; then sudo=; elif command -v sudo >/dev/null 2>&1; then sudo=sudo; \
+	else echo "$(1) is missing: install Debian's $(1) as root (apt-get install $(1))" >&2; exit 1; fi; \
+	$$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y $(1)
+
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(call APT_INSTALL,postgresql); }
+
+nginx:
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { $(call APT_INSTALL,nginx-light); }
 
 clean:
 	rm -rf $(VENV) .pytest_cache
