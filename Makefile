@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 APP_PORT ?= 8866
 # Where the page listens: loopback unless a proxy or the officers' network needs another address (docs/deploy.md).
 APP_HOST ?= 127.0.0.1
+# Header naming the signed-in officer, set by the proxy (e.g. X-Forwarded-User); empty = one local user.
+APP_USER_HEADER ?=
 # Pre-heated kernels waiting for the next officer; empty = voila.json's default_pool_size.
 POOL_SIZE ?=
 API_PORT ?= 5001
@@ -32,8 +34,10 @@ app: setup
 	@# the client base is summarised once per (model, data) and cached beside the model: do it before serving
 	$(BIN)/python -c "from credit_widgets import CreditModel; CreditModel.load()"
 	@# voila.json (read from this folder) sets the template, the pool, idle-kernel culling and what is served
-	JUPYTER_PATH="$(CURDIR)/share/jupyter" $(BIN)/voila app.ipynb --port=$(APP_PORT) \
-		--Voila.ip=$(APP_HOST) $(if $(POOL_SIZE),--VoilaConfiguration.default_pool_size=$(POOL_SIZE))
+	@# APP_USER_HEADER: the header the authenticating proxy sets (deploy/nginx/); Voilà hands it to the kernel
+	APP_USER_HEADER="$(APP_USER_HEADER)" JUPYTER_PATH="$(CURDIR)/share/jupyter" $(BIN)/voila app.ipynb \
+		--port=$(APP_PORT) --Voila.ip=$(APP_HOST) $(if $(POOL_SIZE),--VoilaConfiguration.default_pool_size=$(POOL_SIZE)) \
+		$(if $(APP_USER_HEADER),--VoilaConfiguration.http_header_envs="['$(APP_USER_HEADER)']")
 
 api: setup
 	PATH="$(CURDIR)/$(BIN):$$PATH" MLFLOW_DISABLE_TELEMETRY=true $(BIN)/mlflow models serve -m models --env-manager local -h 127.0.0.1 -p $(API_PORT)

@@ -16,6 +16,7 @@ from .. import i18n
 from ..audit import AuditError, AuditLog, prospect_key
 from ..explain import input_label
 from ..model import CreditModel
+from ..officer import current_officer, officer_html
 from ..remote import load_model
 from ..report import decision_html
 from ..schema import FIELDS
@@ -59,6 +60,7 @@ class CreditApp(w.VBox):
         super().__init__()
         self.model = model or load_model()   # through the scoring API when CREDIT_API_URL is set
         self.audit = audit or AuditLog()
+        self.officer = current_officer()  # after the model: a pre-heated kernel waits here for its page
         self.lang = lang
         self.decision = None
         self.decision_id = None
@@ -71,6 +73,8 @@ class CreditApp(w.VBox):
     # ---- layout -----------------------------------------------------------------------------------------------
     def _build(self) -> None:
         self._title = w.HTML()
+        self._officer = w.HTML()
+        self._officer.add_class("cw-officer")
         self._lang = w.ToggleButtons(options=[("FR", "fr"), ("EN", "en")], value=self.lang,
                                      style={"button_width": "52px"})
         self._lang.add_class("cw-lang")
@@ -151,7 +155,7 @@ class CreditApp(w.VBox):
         self._summary = summary
         self._answer.layout.display = summary.layout.display = "none"
         inputs = w.VBox([self._client_box, self._prospect_box])
-        self.children = [w.HTML(_CSS), w.HBox([self._title, self._lang],
+        self.children = [w.HTML(_CSS), w.HBox([self._title, self._officer, self._lang],
                                               layout=w.Layout(justify_content="space-between")),
                          self._mode, self._error, w.GridBox([inputs, summary], layout=two_columns), self._answer]
         self.add_class("cw-app")
@@ -167,6 +171,7 @@ class CreditApp(w.VBox):
         lang = self.lang
         t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
         self._title.value = f"<h2>{t('ui:title')}</h2>"
+        self._officer.value = officer_html(self.officer, lang)
         mode = self._mode.value
         self._mode.options = [(t("ui:mode_client"), "client"), (t("ui:mode_prospect"), "prospect")]
         self._mode.value = mode
@@ -279,7 +284,7 @@ class CreditApp(w.VBox):
         if action == "overrides" and not reason:
             self._record_status.value = f"⚠ {i18n.t('ui:reason_needed', self.lang)}"
             return
-        self.audit.record_outcome(self.decision_id, action=action, reason=reason)
+        self.audit.record_outcome(self.decision_id, action=action, reason=reason, officer=self.officer)
         self._record_status.value = f"✔ {i18n.t('ui:recorded', self.lang)}"
 
     # ---- rendering --------------------------------------------------------------------------------------------
@@ -331,7 +336,7 @@ class CreditApp(w.VBox):
                     k: d.inputs.get(k) for k in KEY_FACTS}},
                 model_version=d.model_version, artifact_hash=d.artifact_hash, probability=d.probability,
                 threshold=d.threshold, decision="favourable" if d.favourable else "unfavourable",
-                reasons=[r.text("en") for r in d.reasons], lang=lang)
+                reasons=[r.text("en") for r in d.reasons], officer=self.officer, lang=lang)
             self._record_status.value = ""
         report = base64.b64encode(decision_html(d, lang, suggestions).encode()).decode()
         name = f"decision-{d.client_id or prospect_key(d.inputs)[:8]}.html"
