@@ -149,6 +149,8 @@ TEXTS: dict[str, dict[str, str]] = {
                            "en": "Reason (required when overriding the advice)"},
     "ui:record": {"fr": "Enregistrer", "en": "Record"},
     "ui:recorded": {"fr": "Issue enregistrée dans le journal d'audit.", "en": "Outcome recorded in the audit log."},
+    "ui:busy": {"fr": "Le service est très sollicité en ce moment. Merci de réessayer dans un instant.",
+                "en": "The service is busy right now. Please try again in a moment."},
     "ui:officer": {"fr": "Connecté : {who}", "en": "Signed in: {who}"},
     "ui:officer_unknown": {"fr": "Agent non identifié : les décisions seront enregistrées sans nom.",
                            "en": "Officer not identified: decisions will be recorded without a name."},
