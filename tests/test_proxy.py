@@ -8,6 +8,7 @@ the audit log must still name the officer who signed in. `make test` installs ng
 from __future__ import annotations
 
 import base64
+import re
 import secrets
 import urllib.error
 import urllib.request
@@ -16,6 +17,7 @@ from types import SimpleNamespace
 import pytest
 
 import test_page_e2e as e2e   # noqa: E402  (skips this module too while the page has not landed)
+from benchmarks import officers as bench   # noqa: E402
 from benchmarks.page import LOAD_MS, STEP_MS, voila_server   # noqa: E402
 from benchmarks.proxy import nginx_bin, nginx_proxy   # noqa: E402
 from credit_widgets.audit import AuditLog   # noqa: E402
@@ -87,3 +89,36 @@ def test_each_officer_is_named_for_the_decision_and_the_outcome_whatever_the_bro
         assert last["officer"] == officer, f"decision recorded for {last['officer']!r}"
         assert [(o["action"], o["officer"]) for o in last["outcomes"]] == [("follows", officer)]
     assert proxied.audit.verify()
+
+
+@pytest.mark.slow
+def test_ten_officers_at_once_behind_the_proxy_each_named_with_correct_answers(tmp_path):
+    """tests/test_officers.py's ten officers, each signed in under a login of its own through nginx: every page
+    shows its own answers and its own officer, and the audit log names the right officer for every decision."""
+    from credit_widgets import CreditModel
+
+    model = CreditModel.load()   # the client base's cache, before ten kernels look for it (as `make app`)
+    officers = bench.plan_officers(model, bench.OFFICERS)
+    del model
+    logins = {f"officer{o.index}": secrets.token_hex(8) for o in officers}
+    with voila_server(tmp_path, preheat=True, pool_size=2, env={"APP_USER_HEADER": "X-Forwarded-User"},
+                      extra_args=("--VoilaConfiguration.http_header_envs=['X-Forwarded-User']",)) as server:
+        with nginx_proxy(int(server["url"].rsplit(":", 1)[1].strip("/")), logins) as url:
+            result = bench.run(bench.officers_at_once(url, server["pid"], officers, credentials=[
+                {"username": login, "password": password} for login, password in logins.items()]))
+        log = server["log"].read_text()
+    sessions = result["sessions"]
+    failures = [s["failure"] for s in sessions if s["failure"]]
+    assert not failures, "\n".join(failures) + f"\nserver log:\n{log[-3000:]}"
+    assert len({s["kernel_id"] for s in sessions}) == len(officers)
+    decisions = AuditLog(tmp_path / "audit.sqlite").decisions()
+    for s, login in zip(sessions, logins):
+        o, client, prospect = bench.Officer(**s["officer"]), s["client_shown"], s["prospect_shown"]
+        assert client["probability"] == o.client_probability and prospect["probability"] == o.prospect_probability
+        assert f"Connecté : {login}" in client["body"], f"{login}'s page does not say who is signed in"
+        for other in logins:
+            if other != login:
+                assert not re.search(rf"\b{other}\b", client["body"] + prospect["body"]), other
+        theirs = [d for d in decisions if d["client_id"] == int(o.client)]
+        assert theirs and {d["officer"] for d in theirs} == {login}, (login, [d["officer"] for d in theirs])
+    assert {d["officer"] for d in decisions} == set(logins)  # prospects too: nobody unnamed, nobody else
