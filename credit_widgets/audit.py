@@ -142,7 +142,11 @@ class AuditLog:
 
     def __new__(cls, path=None, *args, **kwargs):
         if cls is AuditLog and path is None and audit_url():
-            from .audit_pg import PgAuditLog  # psycopg is only needed by servers that share a database
+            try:
+                from .audit_pg import PgAuditLog  # psycopg is only needed by servers that share a database
+            except ImportError as exc:
+                raise RuntimeError("CREDIT_AUDIT_URL names a PostgreSQL database, which needs psycopg: "
+                                   "pip install -e '.[postgres]'") from exc
             return super().__new__(PgAuditLog)  # Python then runs PgAuditLog.__init__, which reads the URL
         return super().__new__(cls)
 

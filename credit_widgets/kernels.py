@@ -9,17 +9,18 @@ voila.json names it (`VoilaConfiguration.multi_kernel_manager_class`); Voilà 0.
   on-request kernel before it writes a byte of the page, so the status can still be 503.
 - The pre-heated pool is only refilled while there is room (Voilà refills it on every visit otherwise), and
   refilled again when a kernel ends.
-- A kernel no page ever connected to is shut down `unclaimed_timeout` seconds after it was handed out (a script
-  fetching the page, a browser closed at once), through jupyter_server's culler; a page that connected, however
-  idle, keeps its kernel until the usual idle cull (`cull_connected` stays false). Pre-heated kernels waiting in
-  the pool are not handed out, so they are never culled (Voilà already spares them).
+- A kernel no page ever connected to is shut down once it has been idle `unclaimed_timeout` seconds (a script
+  fetching the page, a browser closed at once), through jupyter_server's culler: idle, not merely handed out, so a
+  page still being rendered on a loaded server keeps its kernel. A page that connected, however idle, keeps its
+  kernel until the usual idle cull (`cull_connected` stays false). Pre-heated kernels waiting in the pool are never
+  culled (Voilà spares them).
 """
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
+from jupyter_server._tz import utcnow
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado.web import HTTPError
 from traitlets import Integer
@@ -59,16 +60,16 @@ class CappedKernelManager(AsyncMappingKernelManager):
                                                "23,170 clients, benchmarks/results/page.json; more on a bank's "
                                                "client base: docs/deploy.md).")
     reserve_mb = Integer(1536, config=True, help="Memory kept for the Voilà server and the system.")
-    unclaimed_timeout = Integer(60, config=True, help="Seconds a kernel handed to a page may wait for the page to "
-                                                      "connect before it is shut down.")
+    unclaimed_timeout = Integer(60, config=True, help="Seconds a kernel no page ever connected to may stay idle "
+                                                      "before it is shut down.")
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._starting = 0  # on-request starts in progress (not yet in list_kernel_ids)
         self._reserved = 0  # pool kernels let in by fill_if_needed and not started yet (popped from the pool or not)
-        self._claimed: dict[str, float] = {}  # kernel id -> when a page was given it
         self._connected: set[str] = set()  # kernels a page ever connected to
         self._refill_later: set = set()  # pools left short for want of room
+        self._closing = False  # the server is stopping: start nothing more
         self.limit = self.max_kernels or default_max_kernels(self.kernel_mb, self.reserve_mb)
         self.log.info("At most %d kernels (%s)", self.limit,
                       "max_kernels" if self.max_kernels else f"{memory_budget_mb()} MB, {self.kernel_mb} MB each")
@@ -84,6 +85,8 @@ class CappedKernelManager(AsyncMappingKernelManager):
         def fill_if_needed(self, *args, **kw):
             notebook = kw.get("notebook_name", args[1] if len(args) > 1 else None)
             missing = self._pool_target(notebook) - len(self._pools.get(notebook, ()))
+            if self._closing:
+                return
             if missing > 0 and self.room() >= missing:
                 self._reserved += missing
                 fill(self, *args, **kw)
@@ -117,21 +120,24 @@ class CappedKernelManager(AsyncMappingKernelManager):
             raise Busy(self.limit)
         self._starting += 1
         try:
-            kernel_id = await super().start_kernel(*args, **kwargs)
+            return await super().start_kernel(*args, **kwargs)
         finally:
             self._starting -= 1
-        self._claimed[kernel_id] = time.monotonic()
-        return kernel_id
 
     async def shutdown_kernel(self, kernel_id, *args, **kwargs):
         try:
             return await super().shutdown_kernel(kernel_id, *args, **kwargs)
         finally:
-            self._claimed.pop(kernel_id, None)
             self._connected.discard(kernel_id)
             self._refill()
 
+    async def shutdown_all(self, *args, **kwargs):
+        self._closing = True  # each kernel's shutdown would otherwise refill the pool it leaves room for
+        return await super().shutdown_all(*args, **kwargs)
+
     def _refill(self) -> None:
+        if self._closing:
+            return
         for notebook in list(self._refill_later):
             self._refill_later.discard(notebook)
             self.fill_if_needed(delay=0, notebook_name=notebook)  # puts it back in waiting if still no room
@@ -142,13 +148,13 @@ class CappedKernelManager(AsyncMappingKernelManager):
         super().notify_connect(kernel_id)
 
     async def cull_kernel_if_idle(self, kernel_id):
-        # Voilà's manager calls this only for kernels out of its pool, i.e. handed to a page: the first call after
-        # the hand-out starts its clock (at most cull_interval late).
-        claimed = self._claimed.setdefault(kernel_id, time.monotonic())
-        if kernel_id not in self._connected and time.monotonic() - claimed > self.unclaimed_timeout:
-            self.log.warning("Shutting down kernel %s: no page connected to it within %d s", kernel_id,
-                             self.unclaimed_timeout)
-            await self.shutdown_kernel(kernel_id)
-            return
+        # Voilà's manager calls this only for kernels out of its pool, i.e. handed to a page.
+        kernel = self._kernels.get(kernel_id)
+        if kernel is not None and kernel_id not in self._connected and hasattr(kernel, "last_activity"):
+            idle = (utcnow() - kernel.last_activity).total_seconds()
+            if getattr(kernel, "execution_state", None) != "busy" and idle > self.unclaimed_timeout:
+                self.log.warning("Shutting down kernel %s: no page connected to it, idle for %d s", kernel_id, idle)
+                await self.shutdown_kernel(kernel_id)
+                return
         return await super().cull_kernel_if_idle(kernel_id)
 

@@ -30,8 +30,8 @@ def test_voila_json_caps_kernels_and_frees_unclaimed_ones_within_two_minutes():
     config = json.loads((REPO / "voila.json").read_text())
     assert config["VoilaConfiguration"]["multi_kernel_manager_class"] == "credit_widgets.kernels.CappedKernelManager"
     capped, culling = config["CappedKernelManager"], config["MappingKernelManager"]
-    # handed out, first seen by the culler at most one interval later, culled at the first pass after the timeout
-    assert capped["unclaimed_timeout"] + 2 * culling["cull_interval"] <= 120
+    # idle since its page was rendered, culled at the first pass after the timeout: well within two minutes
+    assert capped["unclaimed_timeout"] + culling["cull_interval"] <= 90
     assert capped["kernel_mb"] >= 355, "below the measured kernel on the bundled clients"
     assert culling["cull_connected"] is False
 
