@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import re
 import secrets
+import time
 import urllib.error
 import urllib.request
 from types import SimpleNamespace
@@ -56,6 +57,14 @@ def test_no_or_wrong_credentials_get_401_and_the_header_endpoint_is_closed(proxi
     assert _status(proxied.url, {"X-Forwarded-User": "jdupont"}) == 401  # the header alone signs nobody in
     assert _status(proxied.url, _basic("jdupont", "wrong")) == 401
     assert _status(proxied.url + "voila/query/x", _basic("jdupont", OFFICERS["jdupont"])) == 403
+
+
+def test_anonymous_requests_are_rate_limited_but_officers_are_not(proxied):
+    anonymous = [_status(proxied.url + "voila/static/voila.js", {}) for _ in range(40)]
+    assert set(anonymous) <= {401, 429} and anonymous.count(429) > 0, anonymous
+    signed = _basic("jdupont", OFFICERS["jdupont"])
+    assert {_status(proxied.url + "voila/static/voila.js", signed) for _ in range(40)} == {200}
+    time.sleep(3)  # the anonymous bucket refills (5/s) before the browsers' first, credential-less, request
 
 
 def _sign_in_score_and_follow(browser, proxied, officer: str, client: str) -> str:
