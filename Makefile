@@ -6,11 +6,13 @@ BIN := $(VENV)/bin
 APP_PORT ?= 8866
 # Where the page listens: loopback unless a proxy or the officers' network needs another address (docs/deploy.md).
 APP_HOST ?= 127.0.0.1
+# Header naming the signed-in officer, set by the proxy (e.g. X-Forwarded-User); empty = one local user.
+APP_USER_HEADER ?=
 # Pre-heated kernels waiting for the next officer; empty = voila.json's default_pool_size.
 POOL_SIZE ?=
 API_PORT ?= 5001
 
-.PHONY: app api test setup setup-test browser clean
+.PHONY: app api test setup setup-test browser postgres nginx clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,13 +34,15 @@ app: setup
 	@# the client base is summarised once per (model, data) and cached beside the model: do it before serving
 	$(BIN)/python -c "from credit_widgets import CreditModel; CreditModel.load()"
 	@# voila.json (read from this folder) sets the template, the pool, idle-kernel culling and what is served
-	JUPYTER_PATH="$(CURDIR)/share/jupyter" $(BIN)/voila app.ipynb --port=$(APP_PORT) \
-		--Voila.ip=$(APP_HOST) $(if $(POOL_SIZE),--VoilaConfiguration.default_pool_size=$(POOL_SIZE))
+	@# APP_USER_HEADER: the header the authenticating proxy sets (deploy/nginx/); Voilà hands it to the kernel
+	APP_USER_HEADER="$(APP_USER_HEADER)" JUPYTER_PATH="$(CURDIR)/share/jupyter" $(BIN)/voila app.ipynb \
+		--port=$(APP_PORT) --Voila.ip=$(APP_HOST) $(if $(POOL_SIZE),--VoilaConfiguration.default_pool_size=$(POOL_SIZE)) \
+		$(if $(APP_USER_HEADER),--VoilaConfiguration.http_header_envs="['$(APP_USER_HEADER)']")
 
 api: setup
 	PATH="$(CURDIR)/$(BIN):$$PATH" MLFLOW_DISABLE_TELEMETRY=true $(BIN)/mlflow models serve -m models --env-manager local -h 127.0.0.1 -p $(API_PORT)
 
-test: setup-test browser
+test: setup-test browser postgres nginx
 	MLFLOW_DISABLE_TELEMETRY=true $(BIN)/python -m pytest
 
 # The browser tests drive Debian's Chromium (never `playwright install`: it downloads its own browser).
@@ -50,6 +54,18 @@ $(CHROMIUM):
 	@if [ "$$(id -u)" -eq 0 ]; then sudo=; elif command -v sudo >/dev/null 2>&1; then sudo=sudo; \
 	else echo "$(CHROMIUM) is missing: install Debian's chromium as root (apt-get install chromium)" >&2; exit 1; fi; \
 	$$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+
+# The shared audit log's tests start a throw-away cluster of Debian's PostgreSQL server (tests/test_audit_pg.py);
+# the officers' proxy test starts Debian's nginx (deploy/nginx/). Neither is left running as a service.
+APT_INSTALL = if [ "$$(id -u)" -eq 0 ]; then sudo=; elif command -v sudo >/dev/null 2>&1; then sudo=sudo; \
+	else echo "$(1) is missing: install Debian's $(1) as root (apt-get install $(1))" >&2; exit 1; fi; \
+	$$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y $(1)
+
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(call APT_INSTALL,postgresql); }
+
+nginx:
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { $(call APT_INSTALL,nginx-light); }
 
 clean:
 	rm -rf $(VENV) .pytest_cache

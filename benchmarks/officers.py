@@ -186,11 +186,13 @@ async def _clocked(page, arm: str, action, selector: str, before: str) -> float:
 
 
 async def open_and_answer(browser, url: str, server_pid: int, officer: Officer,
-                          failures: Path | None = None) -> Session:
+                          failures: Path | None = None, credentials: dict | None = None) -> Session:
     """Open the page in a context of its own, score the officer's client, then its prospect; the page stays open.
     A step that fails leaves its message in `.failure` (and a picture in `failures`, when given)."""
     s = Session(officer)
-    s.context = await browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="fr-FR")
+    # credentials: {"username", "password"} when the page is behind the sign-in proxy (deploy/nginx/)
+    s.context = await browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="fr-FR",
+                                          http_credentials=credentials)
     page = s.page = await s.context.new_page()
     page.set_default_timeout(MANY_STEP_MS)
     page.on("console", lambda m: s.console.append(f"{m.type}: {m.text[:300]}") if m.type in ("error", "warning")
@@ -310,7 +312,8 @@ def memory(server_pid: int, page_kernels: list[int]) -> dict:
 
 # ---- all of them at once ----------------------------------------------------------------------------------------
 async def officers_at_once(url: str, server_pid: int, officers: list[Officer],
-                           screenshots: dict[int, Path] | None = None, failures: Path | None = None) -> dict:
+                           screenshots: dict[int, Path] | None = None, failures: Path | None = None,
+                           credentials: list[dict] | None = None) -> dict:
     """One Chromium, one context per officer, every session started at the same moment and driven concurrently.
     With all pages still open: what each showed, the kernels' memory, pictures; then every page is closed."""
     from playwright.async_api import async_playwright
@@ -320,7 +323,9 @@ async def officers_at_once(url: str, server_pid: int, officers: list[Officer],
         try:
             server_cpu = cpu_s(server_pid) or 0.0
             t0 = time.perf_counter()
-            sessions = await asyncio.gather(*(open_and_answer(browser, url, server_pid, o, failures) for o in officers))
+            sessions = await asyncio.gather(*(open_and_answer(browser, url, server_pid, o, failures,
+                                                              credentials[i] if credentials else None)
+                                              for i, o in enumerate(officers)))
             all_answered_s = time.perf_counter() - t0
             kernels = [s.kernel_pid for s in sessions if s.kernel_pid]
             mem = memory(server_pid, kernels)

@@ -131,11 +131,12 @@ def wait_quiet_kernel(server_pid: int, exclude: set[int], quiet_s: float = 1.5, 
 
 
 @contextmanager
-def voila_server(scratch: Path, preheat: bool = False, pool_size: int = 1, extra_args: tuple[str, ...] = ()):
+def voila_server(scratch: Path, preheat: bool = False, pool_size: int = 1, extra_args: tuple[str, ...] = (),
+                 env: dict | None = None):
     """Voilà as `make app` starts it, on a free loopback port, with a throw-away audit log; stopped on exit by its
     own process group (the browser tests use it too). `extra_args` go last on the command line, where they override
-    voila.json (as `make app`'s POOL_SIZE does)."""
-    env = dict(os.environ,
+    voila.json (as `make app`'s POOL_SIZE does); `env` adds to the server's environment (APP_USER_HEADER...)."""
+    env = dict(os.environ, **(env or {}),
                JUPYTER_PATH=str(REPO / "share" / "jupyter"),
                JUPYTER_RUNTIME_DIR=str(scratch / "runtime"),
                IPYTHONDIR=str(scratch / "ipython"),

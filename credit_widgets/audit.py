@@ -46,6 +46,10 @@ _MESSAGES = [("disk is full", "disk_full"), ("is locked", "locked"), ("readonly"
              ("unable to open", "unwritable"), ("not a database", "corrupt"), ("malformed", "corrupt")]
 _SENTENCES = {
     "disk_full": "The audit log {path} could not be written because the disk is full ({detail}).",
+    "unreachable": "The audit database {path} cannot be reached: is the server running and reachable? ({detail})",
+    "refused": "The audit database {path} refused the connection: check the role and its password ({detail}).",
+    "no_schema": "The audit database {path} has no audit tables or does not let this role write them: an "
+                 "administrator creates them with `python -m credit_widgets.audit_pg setup` ({detail}).",
     "locked": "The audit log {path} stayed locked by another process for longer than the timeout ({detail}).",
     "unwritable": "The audit log {path} cannot be created or written at this location ({detail}).",
     "corrupt": "The file {path} is not a readable audit log: it is not a valid SQLite database ({detail}).",
@@ -53,10 +57,12 @@ _SENTENCES = {
 
 
 class AuditError(RuntimeError):
-    """The audit log could not be written or read; `.reason` is disk_full, locked, unwritable or corrupt."""
+    """The audit log could not be written or read; `.reason` is disk_full, locked, unwritable or corrupt, and on
+    PostgreSQL also unreachable, refused or no_schema. `.path` is the file, or the database URL without password."""
 
-    def __init__(self, reason: str, path: Path, detail: str = ""):
-        self.reason, self.path, self.detail = reason, Path(path), detail
+    def __init__(self, reason: str, path: Path | str, detail: str = ""):
+        self.reason, self.detail = reason, detail
+        self.path = path if isinstance(path, str) and "://" in path else Path(path)
         super().__init__(_SENTENCES[reason].format(path=path, detail=detail or reason))
 
 
@@ -71,6 +77,11 @@ def _reason(exc: BaseException) -> str | None:
         return _CODES[code & 0xFF]
     text = str(exc).lower()
     return next((reason for needle, reason in _MESSAGES if needle in text), None)
+
+
+def audit_url() -> str | None:
+    """CREDIT_AUDIT_URL=postgresql://... puts every server's records in one PostgreSQL database (audit_pg.py)."""
+    return os.environ.get("CREDIT_AUDIT_URL") or None
 
 
 def default_log_path() -> Path:
@@ -127,6 +138,18 @@ def _now() -> str:
 
 
 class AuditLog:
+    """The embedded SQLite log; `AuditLog()` with CREDIT_AUDIT_URL set gives the shared PostgreSQL log instead."""
+
+    def __new__(cls, path=None, *args, **kwargs):
+        if cls is AuditLog and path is None and audit_url():
+            try:
+                from .audit_pg import PgAuditLog  # psycopg is only needed by servers that share a database
+            except ImportError as exc:
+                raise RuntimeError("CREDIT_AUDIT_URL names a PostgreSQL database, which needs psycopg: "
+                                   "pip install -e '.[postgres]'") from exc
+            return super().__new__(PgAuditLog)  # Python then runs PgAuditLog.__init__, which reads the URL
+        return super().__new__(cls)
+
     def __init__(self, path: str | Path | None = None, timeout: float = 10.0):
         # Absolute, so error messages still point at the file when the page's working folder is unknown.
         self.path = Path(os.path.abspath(Path(path).expanduser() if path is not None else default_log_path()))
@@ -198,6 +221,15 @@ class AuditLog:
             conn.close()
         self._local.conn = None
 
+    # The two steps a backend writes differently (audit_pg.PgAuditLog overrides them, and _run, decisions, verify).
+    @staticmethod
+    def _append(conn, table: str, cols: tuple[str, ...], values: tuple) -> None:
+        _append(conn, table, cols, values)
+
+    @staticmethod
+    def _has_decision(conn, decision_id: str) -> bool:
+        return conn.execute("SELECT 1 FROM decisions WHERE id = ?", (decision_id,)).fetchone() is not None
+
     def record_decision(self, *, client_id: int | None, inputs: dict, model_version: str, artifact_hash: str,
                         probability: float, threshold: float, decision: str, reasons: list[str],
                         officer: str | None = None, lang: str = "fr") -> str:
@@ -212,7 +244,8 @@ class AuditLog:
                  _canonical([str(r) for r in reasons]), None if officer is None else str(officer), str(lang))
 
         # The time is taken under the write lock, so time order is chain order.
-        self._run(lambda conn: _append(conn, "decisions", DECISION_COLS, (decision_id, _now(), *fixed)), write=True)
+        self._run(lambda conn: self._append(conn, "decisions", DECISION_COLS, (decision_id, _now(), *fixed)),
+                  write=True)
         return decision_id
 
     def record_outcome(self, decision_id: str, *, action: str, reason: str = "", officer: str | None = None) -> None:
@@ -223,9 +256,9 @@ class AuditLog:
             raise ValueError("overriding the model's decision requires a reason")
 
         def insert(conn):
-            if conn.execute("SELECT 1 FROM decisions WHERE id = ?", (decision_id,)).fetchone() is None:
+            if not self._has_decision(conn, str(decision_id)):
                 raise KeyError(decision_id)
-            _append(conn, "outcomes", OUTCOME_COLS,
+            self._append(conn, "outcomes", OUTCOME_COLS,
                     (str(decision_id), _now(), action, reason, None if officer is None else str(officer)))
 
         self._run(insert, write=True)

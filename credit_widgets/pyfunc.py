@@ -24,7 +24,7 @@ import pandas as pd
 import mlflow.pyfunc
 from mlflow.exceptions import MlflowException
 from mlflow.models.signature import ModelSignature
-from mlflow.protos.databricks_pb2 import INVALID_PARAMETER_VALUE
+from mlflow.protos.databricks_pb2 import BAD_REQUEST, INVALID_PARAMETER_VALUE
 from mlflow.types.schema import ColSpec, ParamSchema, ParamSpec, Schema
 
 from .schema import TABLES
@@ -49,10 +49,40 @@ def _truthy(value) -> bool:
     return bool(value)
 
 
+def guard_scoring_server() -> None:
+    """Make MLflow's scoring server answer 4xx to every malformed request, as it does for most.
+
+    Its FastAPI route hands the body to `scoring_server.invocations`, which parses JSON with `json.loads` and lets
+    RecursionError through (a body of 100,000 `[`: HTTP 500), and splits the Content-Type header without checking
+    that there is one (AttributeError: 500). The route looks `invocations` up at each request, so wrapping it here,
+    when the server loads the model, covers every request. Idempotent."""
+    from mlflow.pyfunc import scoring_server
+
+    original = scoring_server.invocations
+    if getattr(original, "credit_guard", False):
+        return
+
+    def invocations(data, content_type, model, input_schema):
+        if not content_type:
+            return scoring_server.InvocationsResponse(
+                response=f"A Content-Type header is required; this server takes {scoring_server.CONTENT_TYPES}.",
+                status=415, mimetype="text/plain")
+        try:
+            return original(data, content_type, model, input_schema)
+        except RecursionError:
+            raise MlflowException("Ensure that input is a valid JSON formatted string: it is nested too deeply.",
+                                  error_code=BAD_REQUEST) from None
+
+    invocations.credit_guard = True
+    scoring_server.invocations = invocations
+
+
 class CreditPyfunc(mlflow.pyfunc.PythonModel):
     def load_context(self, context):
         from .data import default_data_dir
         from .model import CreditModel
+
+        guard_scoring_server()  # load_context runs in the serving process, before its first request
 
         folder = Path(context.artifacts["meta"]).resolve().parent
         model_dir = folder.parent if folder.name == "artifacts" else folder   # where `make app` caches the base

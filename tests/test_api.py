@@ -165,10 +165,34 @@ def test_explain_gives_contributions_that_add_up(server, client_ids):
         assert base + sum(contributions.values()) == pytest.approx(math.log(p / (1 - p)), abs=1e-4)
 
 
-@pytest.mark.parametrize("body", [b"{not json", b"", b"[1, 2]", b'{"nothing": 1}'])
+@pytest.mark.parametrize("body", [
+    b"{not json", b"", b"[1, 2]", b'{"nothing": 1}', b"\xff\xfe{}", b"null", b'"text"', b"1e999999",
+    b"[" * 100_000, b'{"a":' * 100_000, b'{"dataframe_split": ' + b"[" * 100_000,   # the parser's recursion
+    b'{"dataframe_split": 5}', b'{"dataframe_split": {"columns": ["SK_ID_CURR"]}}',
+    b'{"dataframe_split": {"columns": ["SK_ID_CURR"], "data": [[[[100002]]]]}}',
+    b'{"dataframe_split": {"columns": ["SK_ID_CURR"], "data": [[1, 2, 3]]}}',
+    b'{"dataframe_records": [{"SK_ID_CURR": {"nested": [1]}}]}', b'{"inputs": "x"}', b'{"instances": [[]]}',
+    b'{"dataframe_split": {"columns": ["SK_ID_CURR"], "data": [[100002]]}, "params": {"explain": [1]}}',
+])
 def test_malformed_json_is_a_4xx(server, body):
     status, _ = _post(server, body)
-    assert 400 <= status < 500
+    assert 400 <= status < 500, status
+    assert _ping(server) == 200
+
+
+@pytest.mark.parametrize("content_type", [None, "text/plain", "application/json; charset=latin-1",
+                                          "application/json; boundary=x"])
+def test_missing_or_unknown_content_type_is_a_4xx(server, content_type):
+    import http.client
+
+    host, port = server.rsplit("/", 1)[1].split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=60)
+    # http.client adds no Content-Type of its own (urllib would say form-urlencoded)
+    connection.request("POST", "/invocations", body=b'{"dataframe_split": {"columns": [], "data": []}}',
+                       headers={} if content_type is None else {"Content-Type": content_type})
+    status = connection.getresponse().status
+    connection.close()
+    assert 400 <= status < 500, status
 
 
 def test_text_in_a_number_names_the_field(server):

@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from credit_widgets import CreditModel, InputError
+from credit_widgets.population import COMPLETE
 from credit_widgets.schema import FIELDS
 
 
@@ -249,10 +250,10 @@ def test_a_bad_row_in_a_batch_is_named_by_its_position(credit_model):
 
 def test_the_client_base_is_cached_beside_the_model(trained, credit_model):
     folders = list((trained["model_dir"] / "cache").iterdir())
-    assert len(folders) == 1 and (folders[0] / "arrays.npz").exists()
-    stamp = (folders[0] / "arrays.npz").stat().st_mtime_ns
+    assert len(folders) == 1 and (folders[0] / COMPLETE).exists()
+    stamp = (folders[0] / COMPLETE).stat().st_mtime_ns
     again = CreditModel.load(trained["model_dir"], trained["data_dir"])
-    assert (folders[0] / "arrays.npz").stat().st_mtime_ns == stamp   # read, not rebuilt
+    assert (folders[0] / COMPLETE).stat().st_mtime_ns == stamp   # read, not rebuilt
     assert again.global_importance() == credit_model.global_importance()
     top = next(iter(credit_model.global_importance()))
     assert top.startswith(("EXT_SOURCE", "history:"))
@@ -277,7 +278,7 @@ def test_kernels_building_the_cache_together_all_get_a_whole_one(trained, tmp_pa
     assert all(p.returncode == 0 for p in processes), [err[-2000:] for _, err in results]
     assert len({out.strip() for out, _ in results}) == 1
     entries = list((model_dir / "cache").iterdir())
-    assert len(entries) == 1 and (entries[0] / "arrays.npz").exists(), entries
+    assert len(entries) == 1 and (entries[0] / COMPLETE).exists(), entries
     assert not (home / ".cache" / "credit_widgets").exists(), "a kernel failed to write beside the model"
 
 
@@ -296,3 +297,37 @@ def test_real_clients_go_through_the_core_unchanged(trained, real_joined_dir, tm
     assert model.similar(d)["with_outcome"] == 50
     flagged = np.mean([model.score_client(c).rare_profile for c in model.client_ids()[:300]])
     assert flagged < 0.05
+
+
+def _mapped(array) -> bool:
+    """True when `array` is a view of a memory-mapped file (np.load(mmap_mode="r")), not a private copy."""
+    import mmap
+
+    while array is not None:
+        if isinstance(array, (np.memmap, mmap.mmap)):
+            return True
+        array = getattr(array, "base", None)
+    return False
+
+
+def test_every_kernel_maps_the_client_base_read_only(trained, credit_model):
+    """Loaded from the cache, the client base is the cache's files mapped read-only, not a copy per process: the
+    operating system holds one copy for all the kernels of a server (benchmarks/shared_base.py measures it)."""
+    again = CreditModel.load(trained["model_dir"], trained["data_dir"])
+    population = again.population
+    arrays = {"features": population.features, "z": population.z, "probability": population.probability,
+              "ids": population.ids, "target": population.target,
+              **{f"{c}/{k}": v for c, spec in population.positions.items() for k, v in spec.items()}}
+    for name, values in arrays.items():
+        assert _mapped(values) and not values.flags.writeable, name
+    frame = population.applications
+    numeric = frame.select_dtypes("number").columns
+    assert len(numeric) > 50
+    for column in numeric:
+        assert _mapped(frame[column].to_numpy()), column
+    for column in frame.select_dtypes("category").columns:
+        assert _mapped(frame[column].array.codes), column
+    with pytest.raises(ValueError):
+        population.features[0, 0] = 1.0   # read-only: no kernel can change what the others read
+    d, e = credit_model.score_client(again.client_ids()[5]), again.score_client(again.client_ids()[5])
+    assert d.probability == e.probability and [r.text("en") for r in d.reasons] == [r.text("en") for r in e.reasons]

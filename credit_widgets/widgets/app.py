@@ -14,7 +14,7 @@ CSS hooks (browser tests rely on them): cw-app, cw-lang, cw-mode, cw-client-id, 
 cw-message (a field's message line) and cw-message-<COLUMN>, cw-invalid (a field in error), cw-client-error,
 cw-error (page-level problems), cw-no-decision (why there is no answer), cw-verdict, cw-probability, cw-reasons,
 cw-suggestion, cw-simulation (the simulation band), cw-undo, cw-example, cw-example-note, cw-new-prospect,
-cw-outcome, cw-record, cw-record-status, cw-download, cw-facts.
+cw-outcome, cw-record, cw-record-status, cw-download, cw-facts, cw-officer (who is signed in).
 """
 from __future__ import annotations
 
@@ -26,9 +26,10 @@ import warnings
 import ipywidgets as w
 
 from .. import i18n
-from ..audit import AuditError, AuditLog, prospect_key
+from ..audit import AuditError, AuditLog
 from ..explain import display_text, input_label, value_style
 from ..model import CreditModel
+from ..officer import current_officer, officer_html
 from ..remote import load_model
 from ..reason_codes import group_members
 from ..recourse import apply as apply_suggestion
@@ -80,6 +81,7 @@ class CreditApp(w.VBox):
         super().__init__()
         self.model = model or load_model()   # through the scoring API when CREDIT_API_URL is set
         self.audit = audit or AuditLog()
+        self.officer = current_officer()  # after the model: a pre-heated kernel waits here for its page
         self.lang = lang
         self.decision = None           # the decision for exactly the inputs on screen, or None
         self.decision_id = None        # its audit-log id (None for an example, which is not logged)
@@ -102,6 +104,8 @@ class CreditApp(w.VBox):
     # ---- layout -----------------------------------------------------------------------------------------------
     def _build(self) -> None:
         self._title = w.HTML()
+        self._officer = w.HTML()
+        self._officer.add_class("cw-officer")
         self._lang = w.ToggleButtons(options=[("FR", "fr"), ("EN", "en")], value=self.lang,
                                      style={"button_width": "52px"})
         self._lang.add_class("cw-lang")
@@ -208,7 +212,7 @@ class CreditApp(w.VBox):
         self._answer.layout.display = summary.layout.display = "none"
         self._simulation_box.layout.display = "none"
         inputs = w.VBox([self._client_box, self._prospect_box])
-        self.children = [w.HTML(_CSS), w.HBox([self._title, self._lang],
+        self.children = [w.HTML(_CSS), w.HBox([self._title, self._officer, self._lang],
                                               layout=w.Layout(justify_content="space-between")),
                          self._mode, self._error,
                          w.GridBox([inputs, w.VBox([self._no_decision, summary])], layout=two_columns),
@@ -226,6 +230,7 @@ class CreditApp(w.VBox):
         lang = self.lang
         t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
         self._title.value = f"<h2>{t('ui:title')}</h2>"
+        self._officer.value = officer_html(self.officer, lang)
         mode = self._mode.value
         self._mode.options = [(t("ui:mode_client"), "client"), (t("ui:mode_prospect"), "prospect")]
         self._mode.value = mode
@@ -450,7 +455,7 @@ class CreditApp(w.VBox):
         if before == (action, reason):
             self._record_status.value = f"✔ {i18n.t('ui:already_recorded', lang)}"
             return
-        self.audit.record_outcome(self.decision_id, action=action, reason=reason)
+        self.audit.record_outcome(self.decision_id, action=action, reason=reason, officer=self.officer)
         self._outcomes[self.decision_id] = (action, reason)
         self._record.description = i18n.t("ui:amend", lang)
         if before is None:
@@ -500,7 +505,7 @@ class CreditApp(w.VBox):
             client_id=d.client_id, inputs=inputs, model_version=d.model_version, artifact_hash=d.artifact_hash,
             probability=d.probability, threshold=d.threshold,
             decision="favourable" if d.favourable else "unfavourable",
-            reasons=[r.text("en") for r in d.reasons], lang=self.lang)
+            reasons=[r.text("en") for r in d.reasons], officer=self.officer, lang=self.lang)
 
     def _render(self, record: bool = True) -> None:
         d, lang = self.decision, self.lang
@@ -590,7 +595,7 @@ class CreditApp(w.VBox):
         outcome = self._outcomes.get(self.decision_id)
         scorer = self.model.application if d.model == "application" and self.model.application else \
             self.model.scoring
-        report = summary_html(d, lang, self.suggestions, reference=self.decision_id,
+        report = summary_html(d, lang, self.suggestions, reference=self.decision_id, officer=self.officer,
                               group_members=group_members(scorer.feature_names), outcome=outcome,
                               original=self.original, changes=self.changes, key_facts=KEY_FACTS,
                               steps_done=[s.text(lang) for s in self.applied if s.history])

@@ -1,0 +1,106 @@
+"""A throw-away PostgreSQL cluster on a free loopback port, for the audit tests and benchmark.
+
+Uses Debian's server binaries (`make postgres` installs them). initdb and the server refuse to run as root, so as
+root they run as the `postgres` user in a temporary folder it owns. Passwords are required over TCP (scram), so a
+wrong password is refused as it would be on a bank's server. The application's role gets what
+`credit_widgets.audit_pg.setup` grants (SELECT, INSERT) and nothing else.
+"""
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import secrets
+import shutil
+import socket
+import subprocess
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+APP_ROLE = "credit_app"
+DATABASE = "credit_audit"
+
+
+def server_bin() -> Path | None:
+    """The newest installed PostgreSQL's bin folder, or None."""
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]))
+    if found:
+        return Path(found[-1]).parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Cluster:
+    port: int
+    admin_url: str  # the tables' owner (a superuser of this throw-away cluster)
+    app_url: str  # the page servers' role: SELECT and INSERT only
+    app_password: str
+    data: Path
+
+    def url(self, database: str = DATABASE, password: str | None = None, port: int | None = None) -> str:
+        """The application role's URL (another password or port to provoke refusals)."""
+        return (f"postgresql://{APP_ROLE}:{self.app_password if password is None else password}@127.0.0.1:"
+                f"{port or self.port}/{database}")
+
+    def admin(self, database: str = DATABASE) -> str:
+        return self.admin_url.rsplit("/", 1)[0] + "/" + database
+
+    def database(self, name: str, tables: bool = True) -> str:
+        """A fresh database (with the audit tables unless `tables=False`); the application role's URL to it."""
+        import psycopg
+
+        from credit_widgets.audit_pg import setup
+
+        with psycopg.connect(self.admin("postgres"), autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name}")
+        if tables:
+            setup(self.admin(name), APP_ROLE)
+        return self.url(name)
+
+
+@contextmanager
+def throwaway_cluster():
+    """Start a cluster, create the audit database, its tables and the application's role; stop and delete it."""
+    import psycopg
+
+    bindir = server_bin()
+    if bindir is None:
+        raise FileNotFoundError("PostgreSQL's server is not installed (make postgres, or apt-get install postgresql)")
+    as_root = os.geteuid() == 0
+    prefix = ["runuser", "-u", "postgres", "--"] if as_root else []
+    folder = Path(tempfile.mkdtemp(prefix="cw-pg-"))
+    data, admin_pw, app_pw, port = folder / "data", secrets.token_hex(12), secrets.token_hex(12), free_port()
+    (folder / "pw").write_text(admin_pw + "\n")
+    if as_root:
+        user = pwd.getpwnam("postgres")
+        for path in (folder, folder / "pw"):
+            os.chown(path, user.pw_uid, user.pw_gid)
+    run = lambda *cmd: subprocess.run([*prefix, *cmd], check=True, capture_output=True, text=True)  # noqa: E731
+    try:
+        run(str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth-local=trust",
+            "--auth-host=scram-sha-256", f"--pwfile={folder / 'pw'}", "--encoding=UTF8", "--no-instructions")
+        run(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(folder / "server.log"), "-w", "-t", "60", "-o",
+            f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c shared_buffers=32MB -c max_connections=60",
+            "start")
+        try:
+            admin = f"postgresql://postgres:{admin_pw}@127.0.0.1:{port}"
+            with psycopg.connect(f"{admin}/postgres", autocommit=True) as conn:
+                conn.execute(f"CREATE ROLE {APP_ROLE} LOGIN PASSWORD '{app_pw}'")
+            cluster = Cluster(port, f"{admin}/{DATABASE}", f"postgresql://{APP_ROLE}:{app_pw}@127.0.0.1:{port}/"
+                              f"{DATABASE}", app_pw, data)
+            cluster.database(DATABASE)
+            yield cluster
+        finally:
+            subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
+                           capture_output=True)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
