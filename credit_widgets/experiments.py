@@ -297,3 +297,36 @@ def shap_values(model, rows: np.ndarray | None = None, sample: int = 2000, seed:
     contributions = model.scoring.booster.predict(xgb.DMatrix(features[rows], feature_names=names),
                                                   pred_contribs=True)
     return pd.DataFrame(contributions[:, :-1], columns=names, index=rows)
+
+
+def explanation(fitted: TrainResult, tables: dict[str, pd.DataFrame], sample: int = 2000, seed: int = 0):
+    """A `shap.Explanation` of the XGBoost model's exact contributions (log-odds, `pred_contribs`) for a sample of
+    the rows of `tables`, with the feature values (for the `shap` library's beeswarm and dependence plots)."""
+    import shap
+    import xgboost as xgb
+
+    x = model_inputs(fitted, tables)
+    if len(x) > sample:
+        x = x.sample(sample, random_state=seed)
+    contributions = fitted.booster.predict(xgb.DMatrix(x.to_numpy(np.float32), feature_names=list(x.columns)),
+                                           pred_contribs=True)
+    return shap.Explanation(values=contributions[:, :-1], base_values=contributions[:, -1],
+                            data=x.to_numpy(np.float64), feature_names=list(x.columns))
+
+
+def monotonicity(explained, top: int = 6) -> pd.DataFrame:
+    """For the `top` drivers (mean |SHAP|): Spearman correlation between the value and its contribution over the
+    rows with a value, the direction it implies, and the share of rows without a value."""
+    from scipy.stats import spearmanr
+
+    strength = np.abs(explained.values).mean(axis=0)
+    rows = []
+    for j in np.argsort(-strength)[:top]:
+        values, contribution = explained.data[:, j], explained.values[:, j]
+        known = ~np.isnan(values)
+        rho = float(spearmanr(values[known], contribution[known]).statistic) if known.sum() > 2 and \
+            np.ptp(values[known]) > 0 else float("nan")
+        rows.append({"feature": explained.feature_names[j], "mean_abs_shap": float(strength[j]), "spearman": rho,
+                     "direction": "n/a" if not np.isfinite(rho) else "raises risk" if rho > 0 else "lowers risk",
+                     "monotone": bool(np.isfinite(rho) and abs(rho) >= 0.9), "missing": float(1 - known.mean())})
+    return pd.DataFrame(rows).set_index("feature")

@@ -20,7 +20,7 @@ import warnings
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .train import MODEL_NAME, TrainResult, write_artifacts
+from .train import MODEL_NAME, TrainResult, model_card, write_artifacts
 
 CANDIDATE, CHAMPION = "candidate", "champion"
 PROMOTION_EXPERIMENT = "credit-widgets-promotions"
@@ -57,11 +57,11 @@ def _client(tracking_uri: str | None):
     return mlflow.MlflowClient()
 
 
-def register_candidate(result: TrainResult, card: str, *, reason: str, metrics: dict | None = None,
-                       name: str = MODEL_NAME, tracking_uri: str | None = None,
+def register_candidate(result: TrainResult, data_dir, *, reason: str, card_section: str = "",
+                       metrics: dict | None = None, name: str = MODEL_NAME, tracking_uri: str | None = None,
                        experiment: str = "credit-widgets-explore") -> str:
-    """Log `result` as an MLflow model (with its model card and test metrics), register it under `name` and
-    point the alias `candidate` at it. Returns the new version. The alias `champion` is left where it is."""
+    """Log `result` as an MLflow model (with its model card, `card_section` appended, and test metrics), register
+    it under `name` and point the alias `candidate` at it. Returns the new version. `champion` does not move."""
     import mlflow
     import mlflow.pyfunc
 
@@ -77,7 +77,8 @@ def register_candidate(result: TrainResult, card: str, *, reason: str, metrics: 
             mlflow.log_params({"n_rounds": result.n_rounds, "reason": reason[:500],
                                **{k: v for k, v in result.params.items() if k not in ("nthread",)}})
             mlflow.log_metrics({**result.metrics, **(metrics or {})})
-            mlflow.log_text(card, "MODEL_CARD.md")
+            result.meta.setdefault("data", str(data_dir))
+            mlflow.log_text(model_card(result, Path(data_dir)) + "\n" + card_section, "MODEL_CARD.md")
             artifacts = write_artifacts(result, Path(tmp) / "artifacts")
             info = mlflow.pyfunc.log_model(name="model", registered_model_name=name, **_pyfunc_args(artifacts))
         version = str(info.registered_model_version)

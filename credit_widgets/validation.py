@@ -208,3 +208,38 @@ def precision_recall(y, p) -> pd.DataFrame:
     table = pd.DataFrame({"threshold": np.r_[thresholds, np.nan], "precision": precision, "recall": recall})
     table.attrs["average_precision"] = float(average_precision_score(y, p))
     return table
+
+
+def bootstrap_statistic(y, p, statistic, n_boot: int = N_BOOT, level: float = LEVEL, seed: int = 0) -> dict:
+    """Any statistic(y, p) -> float with the percentile interval of the same stratified resampling (as rows drawn,
+    so that statistics which sort or threshold are computed as written)."""
+    y, p = _arrays(y, p)
+    rng = np.random.default_rng(seed)
+    pos, neg = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
+    draws = np.empty(n_boot)
+    for b in range(n_boot):
+        rows = np.r_[rng.choice(pos, len(pos)), rng.choice(neg, len(neg))]
+        draws[b] = statistic(y[rows], p[rows])
+    low, high = _interval(draws, level)
+    return {"estimate": float(statistic(y, p)), "low": low, "high": high}
+
+
+def figure(value: dict, digits: int = 3, percent: bool = False) -> str:
+    """'0.812 [0.790, 0.834]' from a dict with estimate (or value), low and high."""
+    estimate = value.get("estimate", value.get("value"))
+    fmt = f"{{:.{max(digits - 2, 1)}%}}" if percent else f"{{:.{digits}f}}"
+    return f"{fmt.format(estimate)} [{fmt.format(value['low'])}, {fmt.format(value['high'])}]"
+
+
+def card_section(intervals: pd.DataFrame, gains: pd.DataFrame, rows: int, verdicts: dict[str, str],
+                 caveats: list[str]) -> str:
+    """Markdown for the model card: test figures with their intervals, top-decile lift, fairness verdicts, caveats."""
+    lines = [f"## Validation on {rows:,} held-out clients (no choice saw them)", ""]
+    for metric, row in intervals.iterrows():
+        lines.append(f"- **{metric.upper()}**: {figure(row.to_dict())} (95 % stratified bootstrap)")
+    top = gains.iloc[0]
+    lines.append(f"- **Top-decile lift**: {top['lift']:.2f} (default rate {top['default_rate']:.1%} among the 10 % "
+                 f"riskiest scores; {top['captured']:.1%} of all defaults)")
+    lines += ["", "## Fairness", ""] + [f"- {sentence}" for sentence in verdicts.values()]
+    lines += ["", "## Caveats", ""] + [f"- {caveat}" for caveat in caveats]
+    return "\n".join(lines) + "\n"

@@ -14,7 +14,7 @@ def small_result(synth_dir):
     return fit(tables, folds=3, quiet=True, history_tables=()), tables
 
 
-def test_candidate_then_explicit_promotion(small_result, tmp_path):
+def test_candidate_then_explicit_promotion(small_result, synth_dir, tmp_path):
     from mlflow import MlflowClient
 
     result, tables = small_result
@@ -23,7 +23,8 @@ def test_candidate_then_explicit_promotion(small_result, tmp_path):
     assert "no @champion in the registry" in source and str(default_model_dir()) in source
     before = {p.name: p.stat().st_mtime_ns for p in default_model_dir().rglob("*")}
 
-    version = governance.register_candidate(result, "# card", reason="test", tracking_uri=uri)
+    version = governance.register_candidate(result, synth_dir, reason="test", card_section="## extra",
+                                            tracking_uri=uri)
     client = MlflowClient(tracking_uri=uri)
     assert str(client.get_model_version_by_alias("credit-widgets", "candidate").version) == version
     with pytest.raises(Exception):
