@@ -93,3 +93,22 @@ def test_psi_on_a_known_case_and_its_bands():
     by_hand = float(np.sum((a - e) * np.log(a / e)))
     assert drift.psi(expected, actual) == pytest.approx(by_hand, rel=1e-6)
     assert drift.flag(by_hand) == ("large" if by_hand > 0.25 else "moderate" if by_hand > 0.1 else "stable")
+
+
+def test_core_contributions_equal_shap_tree_explainer_on_the_bundled_model():
+    import shap
+    import xgboost as xgb
+
+    from credit_widgets import experiments, load_tables
+    from credit_widgets.data import default_data_dir
+    from credit_widgets.model import ScoringModel
+
+    model = ScoringModel.load()
+    tables = experiments.sample_tables(load_tables(default_data_dir()), 300, seed=0)
+    x = experiments.model_inputs(model, tables)
+    core = model.booster.predict(xgb.DMatrix(x.to_numpy(np.float32), feature_names=list(x.columns)),
+                                 pred_contribs=True)
+    explainer = shap.TreeExplainer(model.booster)
+    values = explainer.shap_values(x.to_numpy(np.float32))
+    np.testing.assert_allclose(core[:, :-1], values, atol=1e-5)
+    np.testing.assert_allclose(core[:, -1], explainer.expected_value, atol=1e-5)
