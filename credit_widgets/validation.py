@@ -137,7 +137,7 @@ def wilson_interval(successes, trials, level: float = LEVEL) -> tuple[np.ndarray
         share = k / n
         centre = (share + z * z / (2 * n)) / (1 + z * z / n)
         half = z * np.sqrt(share * (1 - share) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return centre - half, centre + half
+    return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)  # rounding can step past 0 or 1
 
 
 def gains_table(y, p, bins: int = 10) -> pd.DataFrame:
