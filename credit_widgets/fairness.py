@@ -275,38 +275,39 @@ def fairness_checks(y_true, probability, threshold: float, groups: pd.Series, n_
                     level: float = 0.95, min_count: int = 30, seed: int = 0) -> pd.DataFrame:
     """The approval ratio (lowest group / highest) and the largest gaps in false-refusal and missed-default rates,
     each with a bootstrap interval (rows resampled within each group), its tolerance and a status pass / watch /
-    fail. Groups with fewer than `min_count` rows (or missing labels) are left out and named in `left_out`."""
+    fail. The two groups furthest apart are found on the figures; the interval is that of the same two groups over
+    the resamples (the largest gap over all groups of each resample would grow with the number of small groups
+    even where none differ). A rate counts only groups with at least `min_count` rows in its denominator (rows,
+    good clients, defaults); the groups left out of any check are named in `left_out`."""
     y = np.asarray(y_true, dtype=int)
     refused = np.asarray(probability, dtype=float) >= threshold
     labels = pd.Series(groups).reset_index(drop=True).astype(object)
     counts = labels.value_counts()
     categorical = isinstance(pd.Series(groups).dtype, pd.CategoricalDtype)
-    order = pd.Series(groups).cat.categories if categorical else counts.index
-    kept = [g for g in order if counts.get(g, 0) >= min_count]
-    left_out = [str(g) for g in counts.index if g not in kept]
+    order = [g for g in (pd.Series(groups).cat.categories if categorical else counts.index) if counts.get(g, 0)]
     rng = np.random.default_rng(seed)
-    point, draws = {}, {}
-    for g in kept:
+    point, draws, sizes = {}, {}, {}
+    for g in order:
         rows = np.flatnonzero((labels == g).to_numpy())
+        sizes[g] = (len(rows), int(np.sum(y[rows] == 0)), int(np.sum(y[rows] == 1)))
         point[g] = _group_rates(refused[rows], y[rows], np.ones((1, len(rows))))[0]
         weights = rng.multinomial(len(rows), np.full(len(rows), 1.0 / len(rows)), size=n_boot).astype(float)
         draws[g] = _group_rates(refused[rows], y[rows], weights)
     tail = (1 - level) / 2
-    out = []
-    for k, check in enumerate(("approval_ratio", "false_refusal_rate", "missed_default_rate")):
-        column = 0 if check == "approval_ratio" else k
-        values = pd.Series({g: point[g][column] for g in kept}).dropna()
+    out, left_out = [], set()
+    for column, check in enumerate(("approval_ratio", "false_refusal_rate", "missed_default_rate")):
+        kept = [g for g in order if sizes[g][column] >= min_count]
+        left_out |= {str(g) for g in order if g not in kept}
+        values = pd.Series({g: point[g][column] for g in kept}, dtype=float).dropna()
         if len(values) < 2:
             continue
         low_group, high_group = values.idxmin(), values.idxmax()
-        boot = np.stack([draws[g][:, column] for g in values.index], axis=1)
+        low_draws, high_draws = draws[low_group][:, column], draws[high_group][:, column]
         with np.errstate(invalid="ignore", divide="ignore"):
             if check == "approval_ratio":
-                value = values.min() / values.max()
-                spread = np.nanmin(boot, axis=1) / np.nanmax(boot, axis=1)
+                value, spread = values.min() / values.max(), low_draws / high_draws
             else:
-                value = values.max() - values.min()
-                spread = np.nanmax(boot, axis=1) - np.nanmin(boot, axis=1)
+                value, spread = values.max() - values.min(), high_draws - low_draws
         low, high = np.nanquantile(spread, [tail, 1 - tail])
         tolerance = TOLERANCES[check]
         if check == "approval_ratio":
@@ -318,7 +319,7 @@ def fairness_checks(y_true, probability, threshold: float, groups: pd.Series, n_
                     "high_group": str(high_group), "groups": len(values)})
     table = pd.DataFrame(out, columns=["check", "value", "low", "high", "tolerance", "status", "low_group",
                                        "high_group", "groups"]).set_index("check")
-    table.attrs["left_out"] = left_out
+    table.attrs["left_out"] = sorted(left_out)
     return table
 
 

@@ -179,3 +179,15 @@ def test_a_new_age_keeps_the_record_possible():
     assert young.loc[1, "DAYS_EMPLOYED"] == -1000 and np.isnan(young.loc[2, "DAYS_EMPLOYED"])
     assert young.loc[1, "OWN_CAR_AGE"] == 2 and young.loc[0, "DAYS_EMPLOYED"] > -10000
     assert app.loc[0, "DAYS_EMPLOYED"] == -10000  # the caller's frame is untouched
+
+
+def test_many_equal_groups_do_not_fail_and_groups_with_few_defaults_are_left_out_of_that_rate():
+    y, p, groups = _portfolio(2500, {g: 0.8 for g in "abcde"}, seed=3)
+    table = fairness.fairness_checks(y, p, 0.5, groups, n_boot=300)
+    assert "fail" not in set(table["status"])
+    # group a keeps one default in ten (about 5): too few for its missed-default rate, enough rows for the rest
+    few = groups.where(~((groups == "a") & (y == 1)) | (np.arange(len(y)) % 10 == 0), "moved")
+    table = fairness.fairness_checks(y, p, 0.5, few, n_boot=200)
+    assert "a" in table.attrs["left_out"]
+    assert "a" not in (table.loc["missed_default_rate", "low_group"], table.loc["missed_default_rate", "high_group"])
+    assert table.loc["approval_ratio", "groups"] == 6 and table.loc["missed_default_rate", "groups"] == 5
