@@ -250,12 +250,16 @@ _VERDICT_WORDS = {
            "missed_default_rate": "gap in the share of defaults accepted",
            "row": "{check}: {value:.3f} [{low:.3f}, {high:.3f}] between {low_group} and {high_group}, "
                   "tolerance {bound} {tolerance:g}: {status}",
+           "unmeasured": "{check}: not measurable (fewer than two groups with {min_count} in its denominator): "
+                         "{status}",
            "verdict": "By {name}: {status} ({fails} of {checks} checks fail, {watches} to watch). {worst}"},
     "fr": {"approval_ratio": "ratio d'acceptation (groupe le plus bas / le plus haut)",
            "false_refusal_rate": "écart de la part des bons clients refusés",
            "missed_default_rate": "écart de la part des défauts acceptés",
            "row": "{check} : {value:.3f} [{low:.3f}, {high:.3f}] entre {low_group} et {high_group}, "
                   "tolérance {bound} {tolerance:g} : {status}",
+           "unmeasured": "{check} : non mesurable (moins de deux groupes avec {min_count} au dénominateur) : "
+                         "{status}",
            "verdict": "Par {name} : {status} ({fails} contrôles sur {checks} échouent, {watches} à surveiller). "
                       "{worst}"},
 }
@@ -299,7 +303,10 @@ def fairness_checks(y_true, probability, threshold: float, groups: pd.Series, n_
         kept = [g for g in order if sizes[g][column] >= min_count]
         left_out |= {str(g) for g in order if g not in kept}
         values = pd.Series({g: point[g][column] for g in kept}, dtype=float).dropna()
-        if len(values) < 2:
+        if len(values) < 2:  # cannot tell: to watch, never a silent pass
+            out.append({"check": check, "value": float("nan"), "low": float("nan"), "high": float("nan"),
+                        "tolerance": TOLERANCES[check], "status": "watch", "low_group": "", "high_group": "",
+                        "groups": len(values)})
             continue
         low_group, high_group = values.idxmin(), values.idxmax()
         low_draws, high_draws = draws[low_group][:, column], draws[high_group][:, column]
@@ -320,6 +327,7 @@ def fairness_checks(y_true, probability, threshold: float, groups: pd.Series, n_
     table = pd.DataFrame(out, columns=["check", "value", "low", "high", "tolerance", "status", "low_group",
                                        "high_group", "groups"]).set_index("check")
     table.attrs["left_out"] = sorted(left_out)
+    table.attrs["min_count"] = min_count
     return table
 
 
@@ -334,6 +342,11 @@ def verdict(table: pd.DataFrame, name: str, lang: str = "en") -> tuple[str, list
     rows = []
     for check, row in table.iterrows():
         bound = "≥" if check == "approval_ratio" else "≤"
+        if not np.isfinite(row["value"]):
+            rows.append(words["unmeasured"].format(check=words[check][0].upper() + words[check][1:],
+                                                   min_count=table.attrs.get("min_count", ""),
+                                                   status=say(row["status"])))
+            continue
         rows.append(words["row"].format(check=words[check][0].upper() + words[check][1:], value=row["value"],
                                         low=row["low"], high=row["high"], low_group=row["low_group"],
                                         high_group=row["high_group"], bound=bound, tolerance=row["tolerance"],

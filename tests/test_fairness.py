@@ -191,3 +191,12 @@ def test_many_equal_groups_do_not_fail_and_groups_with_few_defaults_are_left_out
     assert "a" in table.attrs["left_out"]
     assert "a" not in (table.loc["missed_default_rate", "low_group"], table.loc["missed_default_rate", "high_group"])
     assert table.loc["approval_ratio", "groups"] == 6 and table.loc["missed_default_rate", "groups"] == 5
+
+
+def test_a_rate_no_two_groups_can_measure_is_to_watch_not_dropped():
+    y, p, groups = _portfolio(600, {"a": 0.9, "b": 0.9}, seed=4)   # about 30 defaults per group at most
+    table = fairness.fairness_checks(y, p, 0.5, groups, n_boot=100, min_count=100)
+    assert table.loc["missed_default_rate", "status"] == "watch" and np.isnan(table.loc["missed_default_rate",
+                                                                                       "value"])
+    status, sentences = fairness.verdict(table, "group")
+    assert len(sentences) == 4 and "not measurable" in sentences[3] and "100" in sentences[3]
