@@ -5,6 +5,7 @@ over a fitted result for explanations and fairness checks. No widget import; mat
 from __future__ import annotations
 
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +30,11 @@ def sample_tables(tables: dict[str, pd.DataFrame], size: int | None, seed: int =
 
         app, _ = train_test_split(app, train_size=size, stratify=app["TARGET"], random_state=seed)
         app = app.sort_values("SK_ID_CURR").reset_index(drop=True)
+    return _with_history(tables, app)
+
+
+def _with_history(tables: dict[str, pd.DataFrame], app: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """These applications and the history rows of their clients only."""
     ids = set(app["SK_ID_CURR"].tolist())
     out = {"application_train": app}
     for name, frame in tables.items():
@@ -39,6 +45,57 @@ def sample_tables(tables: dict[str, pd.DataFrame], size: int | None, seed: int =
         elif name == "bureau_balance" and "bureau" in out:
             out[name] = frame[frame["SK_ID_BUREAU"].isin(out["bureau"]["SK_ID_BUREAU"])].reset_index(drop=True)
     return out
+
+
+def split_clients(tables: dict[str, pd.DataFrame], test_share: float = 0.25,
+                  seed: int = 0) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
+    """(development, test): the training clients split by SK_ID_CURR (stratified on TARGET), each with its own
+    history rows. The test part is for reporting only: no choice (model, parameters, threshold) may look at it."""
+    from sklearn.model_selection import train_test_split
+
+    app = tables["application_train"]
+    ids = app["SK_ID_CURR"].drop_duplicates()
+    outcome = app.drop_duplicates("SK_ID_CURR").set_index("SK_ID_CURR").loc[ids, "TARGET"]
+    dev_ids, test_ids = train_test_split(ids.to_numpy(), test_size=test_share, stratify=outcome.to_numpy(),
+                                         random_state=seed)
+    parts = [app[app["SK_ID_CURR"].isin(part)].sort_values("SK_ID_CURR").reset_index(drop=True)
+             for part in (dev_ids, test_ids)]
+    return _with_history(tables, parts[0]), _with_history(tables, parts[1])
+
+
+@dataclass
+class SklearnResult:
+    """A scikit-learn model over the package's features: its out-of-fold predictions and the model refitted on
+    every development row (what `predict` uses)."""
+    estimator: object
+    builder: FeatureBuilder
+    keep: np.ndarray            # feature columns with at least one value in development
+    oof: np.ndarray
+
+
+def _design(builder: FeatureBuilder, tables: dict[str, pd.DataFrame], app: pd.DataFrame) -> pd.DataFrame:
+    history = history_features(tables, tuple(builder.history_tables_)) if builder.history_tables_ else None
+    return builder.transform({"application_train": app}, history=history)
+
+
+def predict(fitted, tables: dict[str, pd.DataFrame], table: str = "application_train") -> np.ndarray:
+    """Default probabilities of the rows of `tables[table]` (their history from the same `tables`) by a fitted
+    `TrainResult` (its final model), a `SklearnResult` or a loaded `ScoringModel`."""
+    from .model import ScoringModel
+
+    app = tables[table].drop(columns=["TARGET"], errors="ignore").reset_index(drop=True)
+    if isinstance(fitted, SklearnResult):
+        x = _design(fitted.builder, tables, app).to_numpy(np.float64)[:, fitted.keep]
+        return fitted.estimator.predict_proba(x)[:, 1]
+    scoring = fitted if isinstance(fitted, ScoringModel) else ScoringModel(fitted.booster, fitted.builder,
+                                                                            fitted.meta)
+    return scoring.predict_proba(_design(scoring.builder, tables, app))
+
+
+def model_inputs(fitted, tables: dict[str, pd.DataFrame], table: str = "application_train") -> pd.DataFrame:
+    """The model's own input columns for the rows of `tables[table]` (for drift checks on what the model reads)."""
+    app = tables[table].drop(columns=["TARGET"], errors="ignore").reset_index(drop=True)
+    return _design(fitted.builder, tables, app).reset_index(drop=True)
 
 
 def missingness(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -117,6 +174,19 @@ def family_auc(tables: dict[str, pd.DataFrame], folds: int = 3, seed: int = 0) -
     return table
 
 
+def family_results(tables: dict[str, pd.DataFrame], folds: int = 3, seed: int = 0,
+                   everything: TrainResult | None = None) -> dict[str, TrainResult]:
+    """XGBoost (`train.fit`) on the application columns with ratios, then + each history family alone, then with
+    everything (`everything`, when already fitted, is reused rather than fitted again), for a comparison on rows
+    none of them saw."""
+    out = {"application + ratios": fit(tables, folds=folds, seed=seed, history_tables=(), quiet=True)}
+    for family, members in FAMILIES.items():
+        if any(m in tables for m in members):
+            out[f"+ {family}"] = fit(tables, folds=folds, seed=seed, history_tables=members, quiet=True)
+    out["everything"] = everything if everything is not None else fit(tables, folds=folds, seed=seed, quiet=True)
+    return out
+
+
 # ---- models compared as MLflow runs -------------------------------------------------------------------------------
 
 def _scores(y: np.ndarray, p: np.ndarray, costs: Costs) -> dict:
@@ -140,7 +210,8 @@ def compare_models(tables: dict[str, pd.DataFrame], *, tracking_uri: str | None 
                    costs: Costs | None = None) -> tuple[pd.DataFrame, dict]:
     """Dummy, logistic regression (numeric features, median imputation, scaling), XGBoost (`train.fit`) and a tuned
     XGBoost (random search over depth, learning rate and min_child_weight, one child run per trial), each an MLflow
-    run with the same out-of-fold metrics. Returns (metrics side by side, {name: TrainResult or OOF array})."""
+    run with the same out-of-fold metrics. Returns (metrics side by side, {name: TrainResult or SklearnResult}),
+    each with its out-of-fold predictions (`.oof`) and a model refitted on every row (`predict`)."""
     import mlflow
     from sklearn.dummy import DummyClassifier
     from sklearn.impute import SimpleImputer
@@ -158,7 +229,8 @@ def compare_models(tables: dict[str, pd.DataFrame], *, tracking_uri: str | None 
     builder = FeatureBuilder().fit(tables, y)  # category order from the targets: only for the linear baseline
     history = history_features(tables, tuple(builder.history_tables_))
     x = builder.transform({"application_train": app}, history=history).to_numpy(np.float64)
-    x = x[:, ~np.all(np.isnan(x), axis=0)]
+    keep = ~np.all(np.isnan(x), axis=0)
+    x = x[:, keep]
     rows, outputs = [], {}
 
     def log(name: str, p: np.ndarray, params: dict, nested: bool = False) -> dict:
@@ -170,12 +242,12 @@ def compare_models(tables: dict[str, pd.DataFrame], *, tracking_uri: str | None 
 
     p = _oof_sklearn(DummyClassifier(strategy="prior"), x, y, folds, seed)
     rows.append({"model": "dummy (prior)", **log("dummy", p, {"model": "dummy"})})
-    outputs["dummy (prior)"] = p
+    outputs["dummy (prior)"] = SklearnResult(DummyClassifier(strategy="prior").fit(x, y), builder, keep, p)
     logistic = make_pipeline(SimpleImputer(strategy="median"), StandardScaler(),
                              LogisticRegression(C=0.1, max_iter=2000))
     p = _oof_sklearn(logistic, x, y, folds, seed)
     rows.append({"model": "logistic regression", **log("logistic", p, {"model": "logistic", "C": 0.1})})
-    outputs["logistic regression"] = p
+    outputs["logistic regression"] = SklearnResult(logistic.fit(x, y), builder, keep, p)
 
     result = fit(tables, folds=folds, seed=seed, costs=costs, quiet=True)
     rows.append({"model": "xgboost", **log("xgboost", result.oof, {"model": "xgboost",
@@ -225,3 +297,36 @@ def shap_values(model, rows: np.ndarray | None = None, sample: int = 2000, seed:
     contributions = model.scoring.booster.predict(xgb.DMatrix(features[rows], feature_names=names),
                                                   pred_contribs=True)
     return pd.DataFrame(contributions[:, :-1], columns=names, index=rows)
+
+
+def explanation(fitted: TrainResult, tables: dict[str, pd.DataFrame], sample: int = 2000, seed: int = 0):
+    """A `shap.Explanation` of the XGBoost model's exact contributions (log-odds, `pred_contribs`) for a sample of
+    the rows of `tables`, with the feature values (for the `shap` library's beeswarm and dependence plots)."""
+    import shap
+    import xgboost as xgb
+
+    x = model_inputs(fitted, tables)
+    if len(x) > sample:
+        x = x.sample(sample, random_state=seed)
+    contributions = fitted.booster.predict(xgb.DMatrix(x.to_numpy(np.float32), feature_names=list(x.columns)),
+                                           pred_contribs=True)
+    return shap.Explanation(values=contributions[:, :-1], base_values=contributions[:, -1],
+                            data=x.to_numpy(np.float64), feature_names=list(x.columns))
+
+
+def monotonicity(explained, top: int = 6) -> pd.DataFrame:
+    """For the `top` drivers (mean |SHAP|): Spearman correlation between the value and its contribution over the
+    rows with a value, the direction it implies, and the share of rows without a value."""
+    from scipy.stats import spearmanr
+
+    strength = np.abs(explained.values).mean(axis=0)
+    rows = []
+    for j in np.argsort(-strength)[:top]:
+        values, contribution = explained.data[:, j], explained.values[:, j]
+        known = ~np.isnan(values)
+        rho = float(spearmanr(values[known], contribution[known]).statistic) if known.sum() > 2 and \
+            np.ptp(values[known]) > 0 else float("nan")
+        rows.append({"feature": explained.feature_names[j], "mean_abs_shap": float(strength[j]), "spearman": rho,
+                     "direction": "n/a" if not np.isfinite(rho) else "raises risk" if rho > 0 else "lowers risk",
+                     "monotone": bool(np.isfinite(rho) and abs(rho) >= 0.9), "missing": float(1 - known.mean())})
+    return pd.DataFrame(rows).set_index("feature")

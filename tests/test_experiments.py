@@ -36,3 +36,18 @@ def test_shap_values_of_a_candidate_add_up(credit_model):
     assert shap.shape == (50, len(credit_model.scoring.feature_names))
     assert np.isfinite(shap.to_numpy()).all()
     assert isinstance(shap, pd.DataFrame)
+
+
+def test_split_clients_is_disjoint_stratified_and_keeps_each_clients_history(synth_dir):
+    tables = load_tables(synth_dir)
+    dev, test = experiments.split_clients(tables, 0.25, seed=0)
+    a, b = dev["application_train"], test["application_train"]
+    assert not set(a["SK_ID_CURR"]) & set(b["SK_ID_CURR"])
+    assert len(a) + len(b) == len(tables["application_train"]) and len(b) == round(0.25 * (len(a) + len(b)))
+    assert abs(a["TARGET"].mean() - b["TARGET"].mean()) < 0.01
+    for part in (dev, test):
+        ids = set(part["application_train"]["SK_ID_CURR"])
+        assert set(part["bureau"]["SK_ID_CURR"]) <= ids
+        assert set(part["bureau_balance"]["SK_ID_BUREAU"]) <= set(part["bureau"]["SK_ID_BUREAU"])
+    trained = tables["bureau"]["SK_ID_CURR"].isin(tables["application_train"]["SK_ID_CURR"])
+    assert len(dev["bureau"]) + len(test["bureau"]) == int(trained.sum())

@@ -126,3 +126,85 @@ def test_unknown_age_value_is_refused(credit_model):
     with pytest.raises(ValueError):
         fairness.counterfactual_flips(credit_model, credit_model.population.applications.iloc[:3], "DAYS_BIRTH",
                                       ["twenties"])
+
+
+# ---- the verdict ----------------------------------------------------------------------------------------------------
+
+def _portfolio(n: int, approval: dict, seed: int = 0):
+    """Groups with set approval rates; outcomes independent of the decision, 10 % defaults."""
+    rng = np.random.default_rng(seed)
+    groups = rng.choice(list(approval), size=n)
+    refused = rng.random(n) >= np.vectorize(approval.get)(groups)
+    y = (rng.random(n) < 0.1).astype(int)
+    return y, refused.astype(float), pd.Series(groups, name="group")
+
+
+def test_approval_ratio_is_the_lowest_over_the_highest_and_fails_below_four_fifths():
+    y, p, groups = _portfolio(6000, {"a": 0.9, "b": 0.5})
+    table = fairness.fairness_checks(y, p, 0.5, groups, n_boot=300)
+    accepted = pd.Series(p < 0.5).groupby(groups).mean()
+    assert table.loc["approval_ratio", "value"] == pytest.approx(accepted.min() / accepted.max())
+    assert table.loc["approval_ratio", "low"] <= table.loc["approval_ratio", "value"] <= \
+        table.loc["approval_ratio", "high"]
+    assert table.loc["approval_ratio", "status"] == "fail"
+    assert table.loc["approval_ratio", "tolerance"] == fairness.TOLERANCES["approval_ratio"]
+    status, sentences = fairness.verdict(table, "group")
+    assert status == "fail" and "FAIL" in sentences[0] and f"{table.loc['approval_ratio', 'value']:.3f}" in \
+        sentences[0]
+
+
+def test_equal_groups_pass_and_small_samples_are_to_watch():
+    y, p, groups = _portfolio(20000, {"a": 0.8, "b": 0.8})
+    table = fairness.fairness_checks(y, p, 0.5, groups, n_boot=300)
+    assert (table["status"] == "pass").all() and fairness.verdict(table, "group")[0] == "pass"
+    y, p, groups = _portfolio(300, {"a": 0.8, "b": 0.7}, seed=1)
+    small = fairness.fairness_checks(y, p, 0.5, groups, n_boot=300)
+    assert small.loc["approval_ratio", "status"] == "watch"
+    assert fairness.verdict(small, "group", lang="fr")[1][0].startswith("Par group")
+
+
+def test_error_gap_matches_group_metrics_and_tiny_groups_are_left_out():
+    y, p, groups = _portfolio(4000, {"a": 0.9, "b": 0.6, "c": 0.8}, seed=2)
+    groups = groups.where(np.arange(len(groups)) >= 10, "tiny")
+    table = fairness.fairness_checks(y, p, 0.5, groups, n_boot=200)
+    metrics = fairness.group_metrics(y, p, 0.5, groups).drop(index=["tiny", fairness.GAP_ROW])
+    for rate in ("false_refusal_rate", "missed_default_rate"):
+        assert table.loc[rate, "value"] == pytest.approx(metrics[rate].max() - metrics[rate].min())
+    assert table.attrs["left_out"] == ["tiny"]
+
+
+def test_a_new_age_keeps_the_record_possible():
+    app = pd.DataFrame({"DAYS_BIRTH": [-20000, -20000, -15000], "DAYS_EMPLOYED": [-10000, -1000, np.nan],
+                        "DAYS_REGISTRATION": [-12000, -500, -100], "DAYS_ID_PUBLISH": [-6000, -100, -100],
+                        "OWN_CAR_AGE": [30, 2, np.nan]})
+    young = fairness.with_age(app, -round(25 * fairness.DAYS_PER_YEAR))
+    years = -young["DAYS_BIRTH"] / fairness.DAYS_PER_YEAR
+    employed = -young["DAYS_EMPLOYED"] / fairness.DAYS_PER_YEAR
+    assert (employed.dropna() <= years[employed.notna()] - fairness.WORKING_AGE + 1e-9).all()
+    assert (young["DAYS_REGISTRATION"] >= young["DAYS_BIRTH"]).all()
+    assert (young["OWN_CAR_AGE"].dropna() <= years[young["OWN_CAR_AGE"].notna()] - fairness.ADULT_AGE).all()
+    # what was already possible at 25 stays as it was; missing stays missing
+    assert young.loc[1, "DAYS_EMPLOYED"] == -1000 and np.isnan(young.loc[2, "DAYS_EMPLOYED"])
+    assert young.loc[1, "OWN_CAR_AGE"] == 2 and young.loc[0, "DAYS_EMPLOYED"] > -10000
+    assert app.loc[0, "DAYS_EMPLOYED"] == -10000  # the caller's frame is untouched
+
+
+def test_many_equal_groups_do_not_fail_and_groups_with_few_defaults_are_left_out_of_that_rate():
+    y, p, groups = _portfolio(2500, {g: 0.8 for g in "abcde"}, seed=3)
+    table = fairness.fairness_checks(y, p, 0.5, groups, n_boot=300)
+    assert "fail" not in set(table["status"])
+    # group a keeps one default in ten (about 5): too few for its missed-default rate, enough rows for the rest
+    few = groups.where(~((groups == "a") & (y == 1)) | (np.arange(len(y)) % 10 == 0), "moved")
+    table = fairness.fairness_checks(y, p, 0.5, few, n_boot=200)
+    assert "a" in table.attrs["left_out"]
+    assert "a" not in (table.loc["missed_default_rate", "low_group"], table.loc["missed_default_rate", "high_group"])
+    assert table.loc["approval_ratio", "groups"] == 6 and table.loc["missed_default_rate", "groups"] == 5
+
+
+def test_a_rate_no_two_groups_can_measure_is_to_watch_not_dropped():
+    y, p, groups = _portfolio(600, {"a": 0.9, "b": 0.9}, seed=4)   # about 30 defaults per group at most
+    table = fairness.fairness_checks(y, p, 0.5, groups, n_boot=100, min_count=100)
+    assert table.loc["missed_default_rate", "status"] == "watch" and np.isnan(table.loc["missed_default_rate",
+                                                                                       "value"])
+    status, sentences = fairness.verdict(table, "group")
+    assert len(sentences) == 4 and "not measurable" in sentences[3] and "100" in sentences[3]

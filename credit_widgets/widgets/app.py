@@ -533,7 +533,8 @@ class CreditApp(w.VBox):
             flags.append(f"ℹ {html.escape(i18n.t('ui:rests_on', lang, inputs=', '.join(main)))}")
         self._flags.value = "".join(f"<div>{f}</div>" for f in flags)
         shown = i18n.probability_texts(d.probability, d.threshold, lang)
-        self._probability.value = i18n.t("ui:probability", lang, **{**shown, "p": f"<b>{shown['p']}</b>"})
+        self._probability.value = (i18n.t("ui:probability", lang, **{**shown, "p": f"<b>{shown['p']}</b>"})
+                                   + f"<br><small>{i18n.t(f'ui:decided_by_{d.model}', lang)}</small>")
         self._gauge.update(d.probability, d.threshold, d.favourable)
         labels = {name: input_label(name, lang) for name in d.contributions}
         labels["__rest__"] = i18n.t("ui:other_inputs", lang)
