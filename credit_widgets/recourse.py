@@ -182,7 +182,15 @@ def _allowed(changes: dict, inputs: dict) -> bool:
     if _given(annuity) and _given(income) and "AMT_ANNUITY" in changes and annuity > (inputs.get("AMT_ANNUITY") or 0) \
             and annuity / income > MAX_ANNUITY_SHARE:
         return False   # never a heavier annuity than the applicant can carry
-    return not (_given(annuity) and _given(credit)) or (annuity <= credit and credit / annuity <= MAX_TERM + 1e-9)
+    if not (_given(annuity) and _given(credit)):
+        return True
+    # a term past the longest one offered is never proposed; a loan already past it (as asked) may still change in
+    # other ways, as long as the term does not get longer
+    before_credit, before_annuity = inputs.get("AMT_CREDIT"), inputs.get("AMT_ANNUITY")
+    longest = MAX_TERM
+    if _given(before_credit) and _given(before_annuity) and before_annuity > 0:
+        longest = max(MAX_TERM, before_credit / before_annuity)
+    return annuity <= credit and credit / annuity <= longest + 1e-9
 
 
 def _field_bounds() -> dict:

@@ -27,7 +27,7 @@ import ipywidgets as w
 
 from .. import i18n
 from ..audit import AuditError, AuditLog
-from ..explain import display_text, input_label, value_style
+from ..explain import display_text, input_label
 from ..model import CreditModel
 from ..officer import current_officer, officer_html
 from ..remote import load_model
@@ -36,8 +36,9 @@ from ..recourse import apply as apply_suggestion
 from ..report import summary_html
 from ..schema import FIELDS
 from ..validate import InputError
-from .charts import BLUE, ORANGE, BaseScatter, Distribution, Gauge, Waterfall
+from .charts import BLUE, ORANGE, Gauge
 from .form import ProspectForm
+from .panels import StandingPanel, WhyPanel
 
 log = logging.getLogger("credit_widgets.page")
 KEY_FACTS = ["AMT_INCOME_TOTAL", "AMT_CREDIT", "AMT_ANNUITY", "AMT_GOODS_PRICE", "NAME_CONTRACT_TYPE", "DAYS_BIRTH",
@@ -94,7 +95,6 @@ class CreditApp(w.VBox):
         self._outcomes: dict = {}      # decision id -> (action, reason) last recorded
         self._problems: list = []      # why there is no decision: InputErrors, shown in the officer's language
         self._example = False          # the form holds the fictitious example, not an applicant
-        self._samples: dict = {}
         self._close_ids: list = []     # ids near an unknown one, offered under the ID box
         self._relabelling = False      # new option labels are no choice of the officer
         self._build()
@@ -162,24 +162,10 @@ class CreditApp(w.VBox):
         self._flags = w.HTML()
         self._gauge = Gauge()
 
-        self._why_title, self._why_caption = w.HTML(), w.HTML()
-        self._waterfall = Waterfall()
+        self._why = WhyPanel()
+        self._standing = StandingPanel(self.model, self._safely)
         self._reasons = w.HTML()
         self._reasons.add_class("cw-reasons")
-
-        self._standing_title = w.HTML()
-        self._position_column = w.Dropdown(layout=w.Layout(width="420px"), style={"description_width": "initial"})
-        self._position_column.observe(lambda c: self._safely(self._render_position), names="value")
-        self._distribution = Distribution()
-        self._distribution_caption = w.HTML()
-        self._position_text = w.HTML()
-        self._scatter_x = w.Dropdown(layout=w.Layout(width="50%"), style={"description_width": "initial"})
-        self._scatter_y = w.Dropdown(layout=w.Layout(width="50%"), style={"description_width": "initial"})
-        for axis in (self._scatter_x, self._scatter_y):
-            axis.observe(lambda c: self._safely(self._render_scatter), names="value")
-        self._scatter = BaseScatter()
-        self._scatter_caption = w.HTML()
-        self._similar = w.HTML()
 
         self._change_title = w.HTML()
         self._suggestions = w.VBox()
@@ -198,16 +184,12 @@ class CreditApp(w.VBox):
 
         summary = w.VBox([self._simulation_box, self._verdict, self._flags, self._probability, self._gauge.figure,
                           self._reasons, self._change_title, self._suggestions])
-        why = w.VBox([self._why_title, self._waterfall.figure, self._why_caption])
-        standing = w.VBox([self._standing_title, self._position_column, self._distribution.figure,
-                           self._distribution_caption, self._position_text, w.HBox([self._scatter_x, self._scatter_y]), self._scatter.figure,
-                           self._scatter_caption, self._similar])
         self._decide = w.VBox([self._outcome_title, self._outcome, self._outcome_reason,
                                w.HBox([self._record, self._record_status]), self._download])
-        for box in (summary, why, standing, self._decide):
+        for box in (summary, self._decide):
             box.add_class("cw-card")
         two_columns = w.Layout(grid_template_columns="repeat(2, minmax(0, 1fr))", grid_gap="12px")
-        self._answer = w.VBox([w.GridBox([why, standing], layout=two_columns), self._decide])
+        self._answer = w.VBox([w.GridBox([self._why, self._standing], layout=two_columns), self._decide])
         self._summary = summary
         self._answer.layout.display = summary.layout.display = "none"
         self._simulation_box.layout.display = "none"
@@ -243,21 +225,8 @@ class CreditApp(w.VBox):
         self._example_note.value = f"<b>⚑ {t('ui:example_note')}</b>" if self._example else ""
         self._form.set_lang(lang)
         self._undo.description = t("ui:undo")
-        self._why_title.value = f"<h3>{t('ui:why')}</h3>"
-        self._standing_title.value = f"<h3>{t('ui:standing')}</h3>"
-        columns = self.model.position_columns()
-        options = [(input_label(c, lang), c) for c in columns]
-        keep = self._position_column.value or ("ANNUITY_INCOME_RATIO" if "ANNUITY_INCOME_RATIO" in columns
-                                               else columns[0])
-        self._position_column.description = t("ui:position_of")
-        self._position_column.options = options
-        self._position_column.value = keep
-        for axis, default, key in ((self._scatter_x, "EXT_SOURCE_MEAN", "ui:scatter_x"),
-                                   (self._scatter_y, "ANNUITY_INCOME_RATIO", "ui:scatter_y")):
-            value = axis.value or (default if default in columns else columns[0])
-            axis.description = t(key)
-            axis.options = options
-            axis.value = value
+        self._why.relabel(lang)
+        self._standing.relabel(lang)
         self._change_title.value = f"<h3>{t('ui:change')}</h3>"
         self._outcome_title.value = f"<h3>{t('ui:outcome')}</h3>"
         outcome = self._outcome.value
@@ -322,6 +291,7 @@ class CreditApp(w.VBox):
         self._answer.layout.display = self._summary.layout.display = "none"
         self._simulation_box.layout.display = "none"
         self._download.value = ""
+        self._standing.clear()
         self._form.mark((), "cw-simulated")
         self._render_problems()
 
@@ -536,22 +506,13 @@ class CreditApp(w.VBox):
         self._probability.value = (i18n.t("ui:probability", lang, **{**shown, "p": f"<b>{shown['p']}</b>"})
                                    + f"<br><small>{i18n.t(f'ui:decided_by_{d.model}', lang)}</small>")
         self._gauge.update(d.probability, d.threshold, d.favourable)
-        labels = {name: input_label(name, lang) for name in d.contributions}
-        labels["__rest__"] = i18n.t("ui:other_inputs", lang)
-        self._waterfall.update(d.base_value, d.contributions, labels, lang)
-        self._why_caption.value = (f"<small>{i18n.t('ui:waterfall_caption', lang)} "
-                                   f"{self._waterfall.summary(lang)}</small>")
+        self._why.show(d, lang)
         against = "".join(f"<li>▲ {html.escape(r.text(lang))}</li>" for r in d.reasons if r.direction == "against")
         support = "".join(f"<li>▼ {html.escape(r.text(lang))}</li>" for r in d.reasons if r.direction == "for")
         self._reasons.value = (f"<b>{i18n.t('ui:against', lang)}</b><ul>{against or '<li>–</li>'}</ul>"
                                f"<b>{i18n.t('ui:for', lang)}</b><ul>{support or '<li>–</li>'}</ul>")
         self._render_facts()
-        self._render_position()
-        self._render_scatter()
-        similar = self.model.similar(d)
-        rate = i18n.percent(similar["default_rate"], lang, 0) if similar["default_rate"] is not None else "–"
-        self._similar.value = i18n.t("ui:similar", lang, n=similar["count"], rate=f"<b>{rate}</b>",
-                                     overall=i18n.percent(self.model.population.stats.default_rate, lang, 0))
+        self._standing.show(d, lang)
         self._render_suggestions()
         self._render_download()
 
@@ -604,45 +565,6 @@ class CreditApp(w.VBox):
         name = f"decision-{d.client_id if d.client_id is not None else 'prospect'}-{self.decision_id[:8]}.html"
         self._download.value = (f"<a download='{name}' href='data:text/html;base64,{encoded}' "
                                 f"style='font-weight:bold'>⬇ {i18n.t('ui:download', lang)}</a>")
-
-    def _render_position(self) -> None:
-        d, lang = self.decision, self.lang
-        if d is None or not self._position_column.value:
-            return
-        column = self._position_column.value
-        position = self.model.position(d, column)
-        style = value_style(column)
-        self._distribution.update(position, (i18n.t("ui:repaid", lang), i18n.t("ui:defaulted", lang),
-                                             i18n.t("ui:applicant", lang)), style, lang,
-                                  (input_label(column, lang), i18n.t("ui:share_of_clients", lang)))
-        self._distribution_caption.value = (
-            f"<small><span style='color:{BLUE}'>━</span> {i18n.t('ui:repaid', lang)} · "
-            f"<span style='color:{ORANGE}'>╍</span> {i18n.t('ui:defaulted', lang)} · ┃ {i18n.t('ui:applicant', lang)}"
-            f"</small>")
-        if position["value"] is None:
-            self._position_text.value = i18n.t("ui:not_placed", lang)
-            return
-        self._position_text.value = i18n.t("ui:percentiles", lang,
-                                           v=f"<b>{html.escape(display_text(column, position['value'], lang))}</b>",
-                                           all=i18n.number(position["percentile_all"], lang),
-                                           r=i18n.number(position["percentile_repaid"], lang),
-                                           d=i18n.number(position["percentile_defaulted"], lang))
-
-    def _render_scatter(self) -> None:
-        d, lang = self.decision, self.lang
-        if d is None or not self._scatter_x.value or not self._scatter_y.value:
-            return
-        x, y = self._scatter_x.value, self._scatter_y.value
-        if (x, y) not in self._samples:
-            self._samples[(x, y)] = self.model.base_sample(x, y)
-        point = (self.model.position(d, x)["value"], self.model.position(d, y)["value"])
-        self._scatter_caption.value = (
-            f"<small><span style='color:#3b7fb5'>●</span> {i18n.t('ui:repaid', lang)} · "
-            f"<span style='color:{ORANGE}'>✚</span> {i18n.t('ui:defaulted', lang)} · ◆ {i18n.t('ui:applicant', lang)}"
-            f"</small>")
-        self._scatter.update(self._samples[(x, y)], point,
-                             (i18n.t("ui:repaid", lang), i18n.t("ui:defaulted", lang), i18n.t("ui:applicant", lang)),
-                             (input_label(x, lang), input_label(y, lang)), (value_style(x), value_style(y)), lang)
 
     def _render_suggestions(self) -> None:
         d, lang, suggestions = self.decision, self.lang, self.suggestions
