@@ -385,3 +385,27 @@ def test_every_button_in_the_tab_order_says_what_it_does(page, client_id):
         .filter(b => !(b.innerText || '').trim() && !b.getAttribute('aria-label') && !b.getAttribute('title'))
         .map(b => b.outerHTML.slice(0, 120))""")
     assert unlabelled == []
+
+
+def test_words_units_levels_and_the_downloaded_record(page, client_id):
+    """Findings 7, 8, 9: one period for income and instalment, every level translated, the summary is a record."""
+    import base64
+
+    show_client(page, client_id)
+    expect(page.locator(".cw-facts")).to_contain_text("Revenu mensuel")
+    expect(page.locator(".cw-facts")).to_contain_text("Mensualité")
+    expect(page.locator(".cw-facts")).not_to_contain_text("€")   # the data's amounts are in no stated currency
+    href = page.locator(".cw-download a").get_attribute("href")
+    record = base64.b64decode(href.split("base64,")[1]).decode()
+    assert client_id in record and "UTC" in record
+    assert 'class="notice"' in record and 'class="officer-view"' in record   # the notice, then the officer's view
+    assert re.search(r"(Favorable|Défavorable)", record)
+    to_prospect(page)
+    occupations = page.locator(".cw-field-OCCUPATION_TYPE select option").all_inner_texts()
+    assert "Ouvrier(ère)" in occupations and "Laborers" not in occupations
+    page.locator(".cw-lang button", has_text="EN").click()
+    expect(page.locator(".cw-verdict")).to_have_text(VERDICT_EN)
+    expect(page.locator(".cw-prospect-form")).to_contain_text("Monthly income")
+    expect(page.locator(".cw-prospect-form")).to_contain_text("Monthly instalment")
+    assert " : " not in " ".join(page.locator(".cw-suggestion").all_inner_texts())   # no French spacing in English
+    check_page_is_clean(page)

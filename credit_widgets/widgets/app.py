@@ -14,7 +14,8 @@ CSS hooks (browser tests rely on them): cw-app, cw-lang, cw-mode, cw-client-id, 
 cw-message (a field's message line) and cw-message-<COLUMN>, cw-invalid (a field in error), cw-client-error,
 cw-error (page-level problems), cw-no-decision (why there is no answer), cw-verdict, cw-probability, cw-reasons,
 cw-suggestion, cw-simulation (the simulation band), cw-undo, cw-example, cw-example-note, cw-new-prospect,
-cw-outcome, cw-record, cw-record-status, cw-download, cw-facts, cw-officer (who is signed in).
+cw-outcome, cw-record, cw-record-status, cw-download, cw-facts, cw-officer (who is signed in), cw-model (which
+model decided), cw-why and cw-standing (the two panels of widgets/panels.py).
 """
 from __future__ import annotations
 
@@ -160,6 +161,8 @@ class CreditApp(w.VBox):
         self._probability = w.HTML()
         self._probability.add_class("cw-probability")
         self._flags = w.HTML()
+        self._model_note = w.HTML()
+        self._model_note.add_class("cw-model")
         self._gauge = Gauge()
 
         self._why = WhyPanel()
@@ -182,8 +185,8 @@ class CreditApp(w.VBox):
         self._download = w.HTML()
         self._download.add_class("cw-download")
 
-        summary = w.VBox([self._simulation_box, self._verdict, self._flags, self._probability, self._gauge.figure,
-                          self._reasons, self._change_title, self._suggestions])
+        summary = w.VBox([self._simulation_box, self._verdict, self._flags, self._probability, self._model_note,
+                          self._gauge.figure, self._reasons, self._change_title, self._suggestions])
         self._decide = w.VBox([self._outcome_title, self._outcome, self._outcome_reason,
                                w.HBox([self._record, self._record_status]), self._download])
         for box in (summary, self._decide):
@@ -503,8 +506,8 @@ class CreditApp(w.VBox):
             flags.append(f"ℹ {html.escape(i18n.t('ui:rests_on', lang, inputs=', '.join(main)))}")
         self._flags.value = "".join(f"<div>{f}</div>" for f in flags)
         shown = i18n.probability_texts(d.probability, d.threshold, lang)
-        self._probability.value = (i18n.t("ui:probability", lang, **{**shown, "p": f"<b>{shown['p']}</b>"})
-                                   + f"<br><small>{i18n.t(f'ui:decided_by_{d.model}', lang)}</small>")
+        self._probability.value = i18n.t("ui:probability", lang, **{**shown, "p": f"<b>{shown['p']}</b>"})
+        self._model_note.value = f"<small>{i18n.t(f'ui:decided_by_{d.model}', lang)}</small>"
         self._gauge.update(d.probability, d.threshold, d.favourable)
         self._why.show(d, lang)
         against = "".join(f"<li>▲ {html.escape(r.text(lang))}</li>" for r in d.reasons if r.direction == "against")
