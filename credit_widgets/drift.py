@@ -43,8 +43,9 @@ def _codes(expected: pd.Series, actual: pd.Series, bins: int) -> tuple[np.ndarra
     n = len(levels) + 2  # levels, then "other" (unseen in expected), then missing
 
     def code(x: pd.Series):
-        text = x.astype(object)
-        out = text.map(lambda v: index.get(str(v), n - 2)).to_numpy(dtype=int)
+        # a dict lookup per distinct level, not per row: a million logged decisions hold a handful of levels
+        lookup = {v: index.get(v, n - 2) for v in pd.unique(x.dropna().astype(str))}
+        out = x.astype(str).map(lookup).fillna(n - 2).to_numpy(dtype=int)
         return np.where(x.isna().to_numpy(), n - 1, out)
     return code(expected), code(actual), n
 
@@ -55,9 +56,27 @@ def psi(expected, actual, bins: int = 10) -> float:
     if len(expected) == 0 or len(actual) == 0:
         return float("nan")
     e_codes, a_codes, n = _codes(expected, actual, bins)
-    e = np.maximum(_shares(e_codes, n), EPSILON)
-    a = np.maximum(_shares(a_codes, n), EPSILON)
+    return _psi(_shares(e_codes, n), _shares(a_codes, n))
+
+
+def _psi(e: np.ndarray, a: np.ndarray) -> float:
+    e, a = np.maximum(e, EPSILON), np.maximum(a, EPSILON)
     return float(np.sum((a - e) * np.log(a / e)))
+
+
+def psi_by(expected, actual, groups, bins: int = 10) -> pd.Series:
+    """PSI of each group of `actual` (e.g. each week of applications) against `expected`, bins fixed once by
+    `expected` as in `psi`; NaN for an empty group."""
+    expected, actual = pd.Series(expected), pd.Series(actual).reset_index(drop=True)
+    groups = pd.Series(np.asarray(groups))
+    if len(expected) == 0:
+        return pd.Series(np.nan, index=pd.unique(groups))
+    e_codes, a_codes, n = _codes(expected, actual, bins)
+    e = _shares(e_codes, n)
+    out = {}
+    for key, where in groups.groupby(groups, sort=True).indices.items():
+        out[key] = _psi(e, _shares(a_codes[where], n)) if len(where) else float("nan")
+    return pd.Series(out, dtype=float)
 
 
 def _ks(expected: pd.Series, actual: pd.Series) -> tuple[float, float]:
