@@ -38,7 +38,7 @@ LOGGED = ["AMT_INCOME_TOTAL", "AMT_CREDIT", "AMT_ANNUITY", "AMT_GOODS_PRICE", "N
           "NAME_HOUSING_TYPE", "EXT_SOURCE_1", "EXT_SOURCE_2", "EXT_SOURCE_3"]   # what the page logs of a client
 GRANT_REASONS = ["long-standing client", "guarantor provided", "collateral offered", "income documents checked"]
 REFUSE_REASONS = ["income not verified", "recent job change", "existing debt not declared"]
-START = dt.datetime(2026, 11, 2, 8, 0, tzinfo=dt.timezone.utc)   # a Monday: four whole weeks
+START = dt.datetime(2026, 11, 2, tzinfo=dt.timezone.utc)   # a Monday: four whole weeks
 DAYS = 28
 
 
