@@ -22,7 +22,7 @@ from . import i18n
 from .drift import LARGE, MODERATE, flag, psi_by
 from .journal import CATEGORICAL, COSTS, MONITORED, SCORE, read_log, read_outcomes, reference
 
-__all__ = ["read_log", "read_outcomes", "reference", "review", "Review", "weekly", "breakdown", "override_reasons",
+__all__ = ["read_log", "read_outcomes", "reference", "sources", "review", "Review", "weekly", "breakdown", "override_reasons",
            "stability", "reason_trends", "performance", "override_costs", "challenger", "MONITORED"]
 
 
@@ -227,3 +227,23 @@ def review(frame: pd.DataFrame, ref: pd.DataFrame, outcomes: pd.DataFrame | None
                   notes={"officers_recorded": bool(frame["officer"].notna().any()),
                          "rare_recorded": bool(frame["rare_profile"].notna().any()),
                          "thresholds": (LARGE, MODERATE)})
+
+
+def sources(log=None, outcomes=None, demo_decisions: int = 5000):
+    """(audit log, outcomes or None) for the view: `log`, else CREDIT_AUDIT_LOG, else the demo month
+    audit/demo.sqlite, generated on first use; outcomes from `outcomes`, else CREDIT_OUTCOMES, else the CSV
+    beside the log (<log>-outcomes.csv) when there is one."""
+    import os
+    from pathlib import Path
+
+    demo = Path(__file__).resolve().parents[1] / "audit" / "demo.sqlite"
+    path = Path(log or os.environ.get("CREDIT_AUDIT_LOG") or demo)
+    if not path.exists() and path == demo:
+        from .activity import generate
+
+        generate(demo, decisions=demo_decisions)
+    outcomes = outcomes or os.environ.get("CREDIT_OUTCOMES")
+    beside = path.with_name(path.stem + "-outcomes.csv")
+    if outcomes is None and beside.exists():
+        outcomes = beside
+    return path, (None if outcomes is None else read_outcomes(outcomes))
