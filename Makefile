@@ -9,8 +9,10 @@ APP_HOST ?= 127.0.0.1
 # Pre-heated kernels waiting for the next officer; empty = voila.json's default_pool_size.
 POOL_SIZE ?=
 API_PORT ?= 5001
+# The model-risk view (monitor.ipynb): its own port, the same voila.json as the page.
+MONITOR_PORT ?= 8867
 
-.PHONY: app api test setup setup-test browser clean
+.PHONY: app monitor api test setup setup-test browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +35,14 @@ app: setup
 	$(BIN)/python -c "from credit_widgets import CreditModel; CreditModel.load()"
 	@# voila.json (read from this folder) sets the template, the pool, idle-kernel culling and what is served
 	JUPYTER_PATH="$(CURDIR)/share/jupyter" $(BIN)/voila app.ipynb --port=$(APP_PORT) \
+		--Voila.ip=$(APP_HOST) $(if $(POOL_SIZE),--VoilaConfiguration.default_pool_size=$(POOL_SIZE))
+
+monitor: setup
+	@# the log is CREDIT_AUDIT_LOG, else the demo month (generated once); the training reference is cached first
+	@if [ -z "$$CREDIT_AUDIT_LOG" ] && [ ! -f audit/demo.sqlite ]; then \
+		$(BIN)/python -m credit_widgets.activity --out audit/demo.sqlite; fi
+	$(BIN)/python -c "from credit_widgets import monitor; monitor.reference()"
+	JUPYTER_PATH="$(CURDIR)/share/jupyter" $(BIN)/voila monitor.ipynb --port=$(MONITOR_PORT) \
 		--Voila.ip=$(APP_HOST) $(if $(POOL_SIZE),--VoilaConfiguration.default_pool_size=$(POOL_SIZE))
 
 api: setup
