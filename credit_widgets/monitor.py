@@ -50,9 +50,14 @@ def _disagrees(frame: pd.DataFrame) -> pd.Series:
     return (frame["shadow_favourable"].astype("boolean") != frame["favourable"]).astype(float).where(known)
 
 
+def _keys(values: pd.Series) -> pd.Series:
+    """Group keys with "—" where nothing was recorded (a category column cannot take a new value in place)."""
+    return values.astype(object).fillna("—")
+
+
 def breakdown(frame: pd.DataFrame, by: str) -> pd.DataFrame:
     """Per officer (or contract type...): decisions, approval rate, override rate, and in which direction."""
-    keys = frame[by].fillna("—")
+    keys = _keys(frame[by])
     recorded = frame["recorded"]
     overridden = frame["overridden"]
     out = pd.DataFrame({
@@ -70,7 +75,7 @@ def override_reasons(frame: pd.DataFrame) -> pd.DataFrame:
     """The officers' reasons for overriding, with the direction of the override and their share of overrides."""
     over = frame[frame["overridden"]]
     direction = np.where(over["favourable"], "refuse", "grant")
-    table = (pd.DataFrame({"reason": over["outcome_reason"].fillna("").str.strip().str.lower(), "direction": direction})
+    table = (pd.DataFrame({"reason": over["outcome_reason"].astype(object).fillna("").str.strip().str.lower(), "direction": direction})
              .value_counts().rename("count").reset_index())
     table["share"] = table["count"] / max(len(over), 1)
     return table
@@ -88,7 +93,7 @@ def stability(frame: pd.DataFrame, ref: pd.DataFrame, columns=None, bins: int = 
     for column in columns:
         expected, values = ref[column], actual[column]
         if column in CATEGORICAL:
-            expected, values = expected.astype(object), values.astype(object)
+            expected = expected.astype(object)
         else:
             expected, values = pd.to_numeric(expected, errors="coerce"), pd.to_numeric(values, errors="coerce")
         by_week = psi_by(expected, values, weeks, bins)
@@ -113,7 +118,7 @@ def reason_trends(frame: pd.DataFrame, top: int = 5) -> pd.DataFrame:
 
 def _with_outcomes(frame: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFrame:
     """Granted loans whose outcome the bank exported, with TARGET."""
-    granted = frame[frame["granted"].eq(True) & frame["client_id"].notna()]
+    granted = frame[frame["granted"].eq(1.0) & frame["client_id"].notna()]
     target = outcomes.set_index("SK_ID_CURR")["TARGET"]
     y = granted["client_id"].astype("int64").map(target)
     return granted.assign(TARGET=y)[y.notna()]
@@ -179,12 +184,11 @@ def challenger(frame: pd.DataFrame, outcomes: pd.DataFrame | None = None) -> dic
         return result
     disagree = _disagrees(shadowed)
     result["disagreement"] = float(disagree.mean())
-    result["champion_only"] = float((shadowed["favourable"] & disagree.astype(bool)).mean())  # champion grants
     edges = score_bands(float(np.median(shadowed["threshold"])))
-    result["by_contract"] = disagree.groupby(shadowed["contract"].fillna("—")).agg(["mean", "size"])
+    result["by_contract"] = disagree.groupby(_keys(shadowed["contract"])).agg(["mean", "size"])
     result["by_band"] = disagree.groupby(pd.cut(shadowed["probability"], edges, right=False), observed=False).agg(
         ["mean", "size"])
-    result["by_officer"] = disagree.groupby(shadowed["officer"].fillna("—")).agg(["mean", "size"])
+    result["by_officer"] = disagree.groupby(_keys(shadowed["officer"])).agg(["mean", "size"])
     if outcomes is not None:
         known = _with_outcomes(shadowed, outcomes)
         y = known["TARGET"].to_numpy(float)

@@ -1,0 +1,142 @@
+"""Model-risk view benchmark: the view's computation on 100,000 and 1,000,000 logged decisions, and what shadow
+scoring by a challenger adds to an officer's answer.
+
+    .venv/bin/python -m benchmarks.monitor [--sizes 100000 1000000] [--runs 3]
+
+For each size a synthetic month (`credit_widgets.activity`, bundled model and data, a pool of 1,500 scored
+applications) is written once to /tmp/cw-monitor-bench/<N>.sqlite (reused when it is already there with N
+decisions). The view's computation is what the notebook's kernel does: read the log (`monitor.read_log`), the
+training reference (cached), the outcomes, every figure (`monitor.review`), the sentences and the bqplot view
+(`widgets.monitor.view`). The first run in the process is "cold" (imports, reference cache, file cache), the median
+of the next `--runs` is "warm" (a pre-heated Voilà kernel has done the imports). Targets: warm under 5 s at
+100,000 decisions, under 30 s at 1,000,000.
+
+Shadow overhead: the bundled model answers 300 known clients (score_client: probability, SHAP reasons, flags), and
+the demo challenger scores each answer's own feature row (`shadow.Shadow.fields`); both are timed per call
+(ms: median, p90, p99). Target: shadow median under 5 ms. Results go to results/monitor.json.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sqlite3
+import statistics
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+WORK = Path("/tmp/cw-monitor-bench")
+
+
+def _count(path: Path) -> int:
+    try:
+        with sqlite3.connect(path) as conn:
+            return conn.execute("SELECT count(*) FROM decisions").fetchone()[0]
+    except sqlite3.Error:
+        return -1
+
+
+def _month(size: int, model) -> tuple[Path, Path, float | None]:
+    from credit_widgets import activity
+
+    log = WORK / f"{size}.sqlite"
+    if log.exists() and _count(log) == size:
+        return log, log.with_name(log.stem + "-outcomes.csv"), None
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(log) + suffix).unlink(missing_ok=True)
+    start = time.perf_counter()
+    result = activity.generate(log, decisions=size, pool=1500, model=model, seed=1)
+    return log, result["outcomes"], time.perf_counter() - start
+
+
+def _view_once(log: Path, outcomes: Path) -> dict:
+    from credit_widgets import monitor
+    from credit_widgets.widgets.monitor import view
+
+    times = {}
+    start = time.perf_counter()
+    frame = monitor.read_log(log)
+    times["read_log"] = time.perf_counter() - start
+    t = time.perf_counter()
+    ref = monitor.reference()
+    loans = monitor.read_outcomes(outcomes)
+    times["reference_and_outcomes"] = time.perf_counter() - t
+    t = time.perf_counter()
+    review = monitor.review(frame, ref, loans)
+    times["figures"] = time.perf_counter() - t
+    t = time.perf_counter()
+    view(review, "fr")
+    times["sentences_and_view"] = time.perf_counter() - t
+    times["total"] = time.perf_counter() - start
+    flagged = sorted(review.stability.index[review.stability["flag"] != "stable"])
+    return {"seconds": {k: round(v, 3) for k, v in times.items()}, "flagged": flagged, "rows": len(frame)}
+
+
+def _quantiles(values: list[float]) -> dict:
+    ordered = sorted(values)
+    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
+    return {"median": round(statistics.median(ordered), 3), "p90": round(pick(0.9), 3), "p99": round(pick(0.99), 3)}
+
+
+def shadow_overhead(model, challenger: str, clients: int = 300) -> dict:
+    from credit_widgets.shadow import Shadow
+
+    shadow = Shadow.load(challenger, model.scoring.feature_names)
+    ids = model.client_ids()[:clients]
+    for client in ids[:10]:                 # warm-up
+        shadow.fields(model.score_client(client))
+    answer, extra = [], []
+    for client in ids:
+        t = time.perf_counter()
+        decision = model.score_client(client)
+        answer.append(1000 * (time.perf_counter() - t))
+        t = time.perf_counter()
+        shadow.fields(decision)
+        extra.append(1000 * (time.perf_counter() - t))
+    return {"clients": len(ids), "answer_ms": _quantiles(answer), "shadow_ms": _quantiles(extra),
+            "shadow_share_of_answer": round(statistics.median(extra) / statistics.median(answer), 4)}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+    WORK.mkdir(parents=True, exist_ok=True)
+    from credit_widgets import CreditModel
+
+    model = CreditModel.load()
+    results = {"sizes": {}, "load_before": os.getloadavg()}
+    challenger = None
+    for size in args.sizes:
+        log, outcomes, generated = _month(size, model)
+        challenger = str(log.with_name(log.stem + "-challenger"))
+        cold = _view_once(log, outcomes)
+        warm = [_view_once(log, outcomes) for _ in range(args.runs)]
+        totals = [w["seconds"]["total"] for w in warm]
+        entry = {"generated_s": None if generated is None else round(generated, 1), "cold": cold["seconds"],
+                 "warm_runs_s": totals, "warm_median_s": round(statistics.median(totals), 3),
+                 "warm_parts_s": warm[len(warm) // 2]["seconds"], "flagged": cold["flagged"],
+                 "log_mb": round(log.stat().st_size / 1e6, 1)}
+        results["sizes"][str(size)] = entry
+        print(f"{size:>9,} decisions: warm {entry['warm_median_s']:.2f} s (runs {totals}), cold "
+              f"{cold['seconds']['total']:.2f} s; parts {entry['warm_parts_s']}; flagged {cold['flagged']}",
+              flush=True)
+    results["shadow"] = shadow_overhead(model, challenger)
+    s = results["shadow"]
+    print(f"shadow scoring: median {s['shadow_ms']['median']} ms (p99 {s['shadow_ms']['p99']}) on top of an answer "
+          f"of {s['answer_ms']['median']} ms median", flush=True)
+    results["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    results["load_after"] = os.getloadavg()
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "monitor.json").write_text(json.dumps(results, indent=1, default=str))
+    print(f"written to {RESULTS / 'monitor.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
