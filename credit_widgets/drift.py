@@ -46,8 +46,9 @@ def _codes(expected: pd.Series, actual: pd.Series, bins: int) -> tuple[np.ndarra
         # coded against the levels in one vectorised pass (a million logged decisions, a handful of levels)
         known = pd.Index(levels, dtype=object)
         if isinstance(x.dtype, pd.CategoricalDtype):
-            by_category = known.get_indexer(x.cat.categories.astype(str))
-            codes = np.where(x.cat.codes >= 0, by_category[x.cat.codes], -1)
+            # a trailing -1 answers the missing code (-1) too
+            by_category = np.append(known.get_indexer(x.cat.categories.astype(str)), -1)
+            codes = by_category[x.cat.codes.to_numpy()]
         else:
             codes = known.get_indexer(x.astype(object).where(x.isna(), x.astype(str)))
         out = np.where(codes >= 0, codes, n - 2)
