@@ -97,3 +97,52 @@ def shadow_fields(decision, shadow: Shadow | None = None) -> dict:
     """{"shadow": {...}} to merge into the decision's audit `inputs` ({} without a challenger). Never shown."""
     shadow = shadow if shadow is not None else from_env()
     return {} if shadow is None else shadow.fields(decision)
+
+
+def promote(challenger: str, to: Path | str | None = None, tracking_uri: str | None = None) -> Path:
+    """Make the challenger the champion: in the registry (models:/NAME@challenger) the alias `champion` moves to
+    its version and `challenger` is removed; in every case its model directory replaces the page's (`to`,
+    default models/), the previous one kept beside it as <to>.previous for a rollback."""
+    import shutil
+
+    from .model import default_model_dir
+
+    to = Path(to) if to else default_model_dir()
+    if challenger.startswith("models:/"):
+        import mlflow
+
+        if tracking_uri:
+            mlflow.set_tracking_uri(tracking_uri)
+        name, _, alias = challenger[len("models:/"):].partition("@")
+        client = mlflow.MlflowClient()
+        version = client.get_model_version_by_alias(name, alias or "challenger").version
+        source = _download(challenger)
+        client.set_registered_model_alias(name, "champion", version)
+        client.delete_registered_model_alias(name, alias or "challenger")
+    else:
+        source = Path(challenger)
+    ScoringModel.load(artifacts_dir(source))   # refuse anything the page could not load, before touching it
+    previous = to.with_name(to.name + ".previous")
+    if previous.exists():
+        shutil.rmtree(previous)
+    if to.exists():
+        to.rename(previous)
+    shutil.copytree(source, to, ignore=shutil.ignore_patterns("cache"))
+    return to
+
+
+def main(argv=None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Promote the challenger to champion (registry alias and models/).")
+    parser.add_argument("command", choices=["promote"])
+    parser.add_argument("--challenger", default=os.environ.get(ENV) or "models:/credit-widgets@challenger")
+    parser.add_argument("--to", type=Path, help="the page's model directory (default: models/ or CREDIT_MODEL_DIR)")
+    parser.add_argument("--tracking-uri", help="MLflow store (default: MLFLOW_TRACKING_URI or sqlite:///mlflow.db)")
+    args = parser.parse_args(argv)
+    print(f"champion is now {args.challenger}, in {promote(args.challenger, args.to, args.tracking_uri)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -237,3 +237,19 @@ def test_monitor_notebook_runs_headless_on_the_month(month, tmp_path):
     outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]
     assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
+
+
+def test_promoting_a_challenger_directory_replaces_the_champion_and_keeps_a_rollback(month, tmp_path):
+    import shutil
+
+    champion = tmp_path / "models"
+    shutil.copytree(REPO / "models", champion, ignore=shutil.ignore_patterns("cache"))
+    before = (champion / "artifacts" / "model_meta.json").read_text()
+    shadow.promote(str(month["challenger"]), champion)
+    from credit_widgets.model import ScoringModel
+
+    assert ScoringModel.load(champion).version == shadow.Shadow.load(month["challenger"]).version
+    assert (tmp_path / "models.previous" / "artifacts" / "model_meta.json").read_text() == before
+    with pytest.raises(FileNotFoundError):
+        shadow.promote(str(tmp_path / "no-model"), champion)
+    assert ScoringModel.load(champion).version.startswith("challenger-demo")   # a refused promotion leaves it
