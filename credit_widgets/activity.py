@@ -28,14 +28,12 @@ import numpy as np
 import pandas as pd
 
 from . import audit
+from .journal import MONITORED as LOGGED   # what the page logs of a client (its KEY_FACTS)
 from .shadow import Shadow
 
 # The drift of the month's second half: (column, factor, shift) applied as value * factor + shift, clipped to [0, 1]
 # for scores. Every other input keeps its distribution.
 DRIFT = {"AMT_INCOME_TOTAL": (0.7, 0.0), "EXT_SOURCE_2": (1.0, -0.15), "EXT_SOURCE_3": (1.0, -0.15)}
-LOGGED = ["AMT_INCOME_TOTAL", "AMT_CREDIT", "AMT_ANNUITY", "AMT_GOODS_PRICE", "NAME_CONTRACT_TYPE", "DAYS_BIRTH",
-          "DAYS_EMPLOYED", "NAME_INCOME_TYPE", "NAME_EDUCATION_TYPE", "NAME_FAMILY_STATUS", "CNT_CHILDREN",
-          "NAME_HOUSING_TYPE", "EXT_SOURCE_1", "EXT_SOURCE_2", "EXT_SOURCE_3"]   # what the page logs of a client
 GRANT_REASONS = ["long-standing client", "guarantor provided", "collateral offered", "income documents checked"]
 REFUSE_REASONS = ["income not verified", "recent job change", "existing debt not declared"]
 START = dt.datetime(2026, 11, 2, tzinfo=dt.timezone.utc)   # a Monday: four whole weeks
