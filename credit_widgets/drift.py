@@ -70,19 +70,22 @@ def _psi(e: np.ndarray, a: np.ndarray) -> float:
     return float(np.sum((a - e) * np.log(a / e)))
 
 
-def psi_by(expected, actual, groups, bins: int = 10) -> pd.Series:
+def psi_by(expected, actual, groups, bins: int = 10):
     """PSI of each group of `actual` (e.g. each week of applications) against `expected`, bins fixed once by
-    `expected` as in `psi`; NaN for an empty group."""
+    `expected` as in `psi`: a Series by group. `groups` may be a list of groupings (weeks, last seven days...): the
+    samples are binned once and a list of Series comes back."""
+    many = isinstance(groups, list)
+    groupings = [pd.Series(np.asarray(g)) for g in (groups if many else [groups])]
     expected, actual = pd.Series(expected), pd.Series(actual).reset_index(drop=True)
-    groups = pd.Series(np.asarray(groups))
     if len(expected) == 0:
-        return pd.Series(np.nan, index=pd.unique(groups))
-    e_codes, a_codes, n = _codes(expected, actual, bins)
-    e = _shares(e_codes, n)
-    out = {}
-    for key, where in groups.groupby(groups, sort=True).indices.items():
-        out[key] = _psi(e, _shares(a_codes[where], n)) if len(where) else float("nan")
-    return pd.Series(out, dtype=float)
+        out = [pd.Series(np.nan, index=pd.unique(g)) for g in groupings]
+    else:
+        e_codes, a_codes, n = _codes(expected, actual, bins)
+        e = _shares(e_codes, n)
+        out = [pd.Series({key: _psi(e, _shares(a_codes[where], n))
+                          for key, where in g.groupby(g, sort=True).indices.items()}, dtype=float)
+               for g in groupings]
+    return out if many else out[0]
 
 
 def _ks(expected: pd.Series, actual: pd.Series) -> tuple[float, float]:

@@ -96,9 +96,8 @@ def stability(frame: pd.DataFrame, ref: pd.DataFrame, columns=None, bins: int = 
             expected = expected.astype(object)
         else:
             expected, values = pd.to_numeric(expected, errors="coerce"), pd.to_numeric(values, errors="coerce")
-        by_week = psi_by(expected, values, weeks, bins)
-        periods = psi_by(expected, values, np.where(recent, "latest", "before"), bins)
-        overall = psi_by(expected, values, np.zeros(len(values), dtype=int), bins)
+        by_week, periods, overall = psi_by(expected, values, [weeks, np.where(recent, "latest", "before"),
+                                                              np.zeros(len(values), dtype=int)], bins)
         rows[column] = {**{week: value for week, value in by_week.items()},
                         "overall": float(overall.iloc[0]) if len(overall) else float("nan"),
                         "latest": float(periods.get("latest", np.nan))}
