@@ -36,12 +36,17 @@ _BLOCK = 100_000
 
 # One pass over the table: a decision's row is mostly its inputs JSON, so every column read costs a full scan.
 _BASE = ["seq", "jd", "client_id", "model_version", "probability", "threshold", "decision", "officer", "lang",
-         "main_reason", "action", "outcome_reason", "outcome_officer"]
-_SQL = """WITH last AS MATERIALIZED (SELECT decision_id, action, reason, officer FROM outcomes
+         "main_reason"]
+_SQL = """SELECT rowid, julianday(time), client_id, model_version, probability, threshold, decision, officer, lang,
+       json_extract(reasons, '$[0]'), inputs FROM decisions WHERE rowid > ? ORDER BY rowid"""
+# Outcomes change under old decisions (an amendment), so they are read whole each time: short rows, one per meeting.
+_OUTCOMES_SQL = """WITH last AS MATERIALIZED (SELECT decision_id, action, reason, officer FROM outcomes
                         WHERE rowid IN (SELECT max(rowid) FROM outcomes GROUP BY decision_id))
-SELECT d.rowid, julianday(d.time), d.client_id, d.model_version, d.probability, d.threshold, d.decision, d.officer,
-       d.lang, json_extract(d.reasons, '$[0]'), last.action, last.reason, last.officer, d.inputs
-FROM decisions d LEFT JOIN last ON last.decision_id = d.id ORDER BY d.rowid"""
+SELECT d.rowid, last.action, last.reason, last.officer FROM last JOIN decisions d ON d.id = last.decision_id"""
+CACHE_VERSION = 1
+_REWRITE_AFTER = 1000   # new decisions before the cache is written again
+
+
 # Few distinct values each: categories keep a million rows small and their group-bys fast.
 _LEVELS = ["model_version", "decision", "officer", "lang", "main_reason", "action", "outcome_reason",
            "outcome_officer", "shadow_version", "shadow_decision", *sorted(CATEGORICAL)]
@@ -112,26 +117,77 @@ def _is_sqlite(path: Path) -> bool:
         return False
 
 
-def _read_sqlite(path: Path) -> pd.DataFrame:
+def _cache_files(path: Path, cache_dir: Path | None):
+    if cache_dir is None:
+        return None, None
+    import hashlib
+
+    key = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:16]
+    return Path(cache_dir) / f"{key}.parquet", Path(cache_dir) / f"{key}.json"
+
+
+def _cached(conn, data: Path | None, meta: Path | None) -> tuple[pd.DataFrame | None, int]:
+    """The decisions already parsed, if the log still begins with them: the hash chain of an append-only log
+    proves it, the last cached row's hash being where it was."""
+    import json
+
+    if data is None or not (data.exists() and meta.exists()):
+        return None, 0
+    try:
+        info = json.loads(meta.read_text())
+        row = conn.execute("SELECT row_hash FROM decisions WHERE rowid = ?", (info["seq"],)).fetchone()
+        if info.get("version") != CACHE_VERSION or row is None or row[0] != info["row_hash"]:
+            return None, 0
+        return pd.read_parquet(data), int(info["seq"])
+    except (OSError, ValueError, KeyError):
+        return None, 0
+
+
+def _save(conn, frame: pd.DataFrame, data: Path, meta: Path) -> None:
+    import json
+    import os
+
+    seq = int(frame["seq"].iloc[-1])
+    row_hash = conn.execute("SELECT row_hash FROM decisions WHERE rowid = ?", (seq,)).fetchone()[0]
+    try:
+        data.parent.mkdir(parents=True, exist_ok=True)
+        tmp = data.with_suffix(f".{os.getpid()}.tmp")
+        frame.to_parquet(tmp)
+        tmp.replace(data)
+        meta.write_text(json.dumps({"version": CACHE_VERSION, "seq": seq, "row_hash": row_hash}))
+    except (OSError, ValueError):
+        pass   # no cache: the next view reads the whole log again, nothing worse
+
+
+def _read_sqlite(path: Path, cache_dir: Path | None) -> pd.DataFrame:
+    data, meta = _cache_files(path, cache_dir)
     conn = sqlite3.connect(path, timeout=30)
     bases, parts = [], []
     try:
         conn.execute("BEGIN")     # one snapshot, while the page keeps appending
-        cursor = conn.execute(_SQL)
+        cached, since = _cached(conn, data, meta)
+        cursor = conn.execute(_SQL, (since,))
         while block := cursor.fetchmany(_BLOCK):
             columns = list(zip(*block))
             bases.append(pd.DataFrame({name: pd.Series(values, dtype=object if i >= 3 else None)
                                        for i, (name, values) in enumerate(zip(_BASE, columns[:-1]))}))
             parts.append(_parse_block(columns[-1]))
+        new = (pd.concat([pd.concat(bases, ignore_index=True), pd.concat(parts, ignore_index=True)], axis=1)
+               if bases else None)
+        frames = [f for f in (cached, new) if f is not None and len(f)]
+        decisions = (pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0] if frames else
+                     pd.concat([pd.DataFrame(columns=_BASE), _flatten([])], axis=1))
+        if data is not None and new is not None and (cached is None or len(new) >= _REWRITE_AFTER):
+            _save(conn, decisions, data, meta)
+        outcomes = pd.DataFrame(conn.execute(_OUTCOMES_SQL).fetchall(),
+                                columns=["seq", "action", "outcome_reason", "outcome_officer"])
         conn.execute("COMMIT")
     finally:
         conn.close()
-    if not bases:
-        return pd.concat([pd.DataFrame(columns=_BASE), _flatten([])], axis=1)
-    frame = pd.concat([pd.concat(bases, ignore_index=True), pd.concat(parts, ignore_index=True)], axis=1)
     for column in ("probability", "threshold", "jd"):
-        frame[column] = frame[column].astype(float)
-    return frame
+        decisions[column] = decisions[column].astype(float)
+    decisions["seq"] = decisions["seq"].astype("int64")
+    return decisions.merge(outcomes, on="seq", how="left", validate="one_to_one")
 
 
 def _read_records(log) -> pd.DataFrame:
@@ -152,15 +208,25 @@ def _read_records(log) -> pd.DataFrame:
     return pd.concat([frame, _flatten([r["inputs"] for r in records])], axis=1)
 
 
-def read_log(source=None, simulations: bool = False, band: float = BORDERLINE_BAND) -> pd.DataFrame:
+def default_cache_dir() -> Path:
+    import os
+
+    env = os.environ.get("CREDIT_MONITOR_CACHE")
+    return Path(env) if env else Path.home() / ".cache" / "credit_widgets" / "journal"
+
+
+def read_log(source=None, simulations: bool = False, band: float = BORDERLINE_BAND, cache: bool = True
+             ) -> pd.DataFrame:
     """The audit log as a DataFrame (see the module docstring); `source` is a path, an AuditLog, or None for the
-    page's log (CREDIT_AUDIT_LOG)."""
+    page's log (CREDIT_AUDIT_LOG). A SQLite log's decisions, once parsed, are cached (CREDIT_MONITOR_CACHE, else
+    ~/.cache/credit_widgets/journal): the log is append-only, so the next reading parses only the new decisions
+    (and reads every outcome again, amendments included)."""
     from .audit import default_log_path
 
     source = default_log_path() if source is None else source
     path = Path(source) if isinstance(source, (str, Path)) else getattr(source, "path", None)
     if path is not None and _is_sqlite(Path(path)):
-        frame = _read_sqlite(Path(path))
+        frame = _read_sqlite(Path(path), default_cache_dir() if cache else None)
         frame["time"] = pd.to_datetime((frame.pop("jd") - 2440587.5) * 86400.0, unit="s", utc=True)
     elif isinstance(source, (str, Path)):
         raise FileNotFoundError(f"{source} is not an audit log (no SQLite database there)")

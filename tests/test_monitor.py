@@ -17,6 +17,15 @@ from credit_widgets.audit import AuditLog
 from credit_widgets.data import DataError
 
 
+@pytest.fixture(scope="module", autouse=True)
+def journal_cache(tmp_path_factory):
+    """Parsed logs cached in a throw-away folder, not the user's."""
+    with pytest.MonkeyPatch.context() as patch:
+        folder = tmp_path_factory.mktemp("journal-cache")
+        patch.setenv("CREDIT_MONITOR_CACHE", str(folder))
+        yield folder
+
+
 @pytest.fixture(scope="module")
 def bundled():
     from credit_widgets import CreditModel
@@ -253,3 +262,22 @@ def test_promoting_a_challenger_directory_replaces_the_champion_and_keeps_a_roll
     with pytest.raises(FileNotFoundError):
         shadow.promote(str(tmp_path / "no-model"), champion)
     assert ScoringModel.load(champion).version.startswith("challenger-demo")   # a refused promotion leaves it
+
+
+def test_the_cache_serves_only_the_log_it_was_made_from_and_reads_new_rows_and_amendments(tmp_path, journal_cache):
+    log = AuditLog(tmp_path / "c.sqlite")
+    common = dict(model_version="v1", artifact_hash="h", threshold=0.1, reasons=[], decision="favourable")
+    first = log.record_decision(client_id=1, inputs={"AMT_CREDIT": 1.0}, probability=0.01, **common)
+    assert monitor.read_log(log.path)["AMT_CREDIT"].tolist() == [1.0]
+    log.record_decision(client_id=2, inputs={"AMT_CREDIT": 2.0}, probability=0.02, **common)
+    log.record_outcome(first, action="overrides", reason="r")
+    frame = monitor.read_log(log.path)
+    assert frame["AMT_CREDIT"].tolist() == [1.0, 2.0] and frame["action"].tolist()[0] == "overrides"
+    pd.testing.assert_frame_equal(frame, monitor.read_log(log.path, cache=False))
+    # the same path, another log: the cached rows are not its rows
+    log.close()
+    for suffix in ("", "-wal", "-shm"):
+        (tmp_path / f"c.sqlite{suffix}").unlink(missing_ok=True)
+    other = AuditLog(tmp_path / "c.sqlite")
+    other.record_decision(client_id=3, inputs={"AMT_CREDIT": 3.0}, probability=0.03, **common)
+    assert monitor.read_log(other.path)["AMT_CREDIT"].tolist() == [3.0]
