@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import i18n
 from .drift import LARGE, MODERATE, flag, psi_by
 from .journal import CATEGORICAL, COSTS, MONITORED, SCORE, read_log, read_outcomes, reference
 
