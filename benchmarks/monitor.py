@@ -15,7 +15,9 @@ outcome read again). Targets: warm under 5 s at
 
 Shadow overhead: the bundled model answers 300 known clients (score_client: probability, SHAP reasons, flags), and
 the demo challenger scores each answer's own feature row (`shadow.Shadow.fields`); both are timed per call
-(ms: median, p90, p99). Target: shadow median under 5 ms. Results go to results/monitor.json.
+(ms: median, p90, p99). Target: shadow median under 5 ms. `--voila N` (default 100,000; 0 skips) serves
+monitor.ipynb with `make monitor`'s settings on the N-decision log and times opening the page. Results go to
+results/monitor.json (sizes not measured in this run are kept).
 """
 from __future__ import annotations
 
@@ -104,17 +106,60 @@ def shadow_overhead(model, challenger: str, clients: int = 300) -> dict:
             "shadow_share_of_answer": round(statistics.median(extra) / statistics.median(answer), 4)}
 
 
+def voila_open(log: Path, outcomes: Path, port: int = 8897, opens: int = 4) -> dict:
+    """`make monitor`'s Voilà (voila.json, pre-heated kernel) on `log`: seconds to the page's HTML, the first open
+    served by the pre-heated kernel, each next open by a kernel that must start and run the notebook, unless the
+    pool refilled in between (the last open, after a pause). The HTML is what curl sees; the widgets then render
+    in the browser from the kernel's state."""
+    import subprocess
+    import tempfile
+    import urllib.request
+
+    root = HERE.parent
+    scratch = Path(tempfile.mkdtemp(prefix="cw-monitor-voila-"))
+    env = {**os.environ, "CREDIT_AUDIT_LOG": str(log), "CREDIT_OUTCOMES": str(outcomes),
+           "JUPYTER_PATH": str(root / "share" / "jupyter"), "JUPYTER_RUNTIME_DIR": str(scratch / "rt"),
+           "IPYTHONDIR": str(scratch / "ipy")}
+    server_log = scratch / "voila.log"
+    with open(server_log, "w") as out:
+        server = subprocess.Popen([str(Path(sys.executable).with_name("voila")), "monitor.ipynb", f"--port={port}",
+                                   "--no-browser", "--Voila.ip=127.0.0.1"], cwd=root, env=env, stdout=out,
+                                  stderr=subprocess.STDOUT)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        deadline = time.monotonic() + 300
+        while "is filled with" not in server_log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        times = []
+        for i in range(opens):
+            pause = 30 if i == opens - 1 else 0    # the last open after the pool had time to refill
+            time.sleep(pause)
+            start = time.perf_counter()
+            with urllib.request.urlopen(url, timeout=300) as answer:
+                body = answer.read()
+            times.append({"pause_s": pause, "seconds": round(time.perf_counter() - start, 2),
+                          "widget": b"widget-view" in body})
+        return {"opens": times}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--voila", type=int, default=100_000, help="decisions of the log opened in Voilà (0: skip)")
     args = parser.parse_args(argv)
     WORK.mkdir(parents=True, exist_ok=True)
     os.environ["CREDIT_MONITOR_CACHE"] = str(WORK / "cache")
     from credit_widgets import CreditModel
 
     model = CreditModel.load()
-    results = {"sizes": {}, "load_before": os.getloadavg()}
+    # sizes measured earlier stay in the file: `--sizes 100000` refreshes one without dropping the other
+    previous = RESULTS / "monitor.json"
+    results = json.loads(previous.read_text()) if previous.exists() else {"sizes": {}}
+    results["load_before"] = os.getloadavg()
     challenger = None
     for size in args.sizes:
         log, outcomes, generated = _month(size, model)
@@ -133,6 +178,10 @@ def main(argv=None) -> int:
         print(f"{size:>9,} decisions: warm {entry['warm_median_s']:.2f} s (runs {totals}), cold "
               f"{cold['seconds']['total']:.2f} s, whole log parsed again {uncached['seconds']['total']:.2f} s; parts {entry['warm_parts_s']}; flagged {cold['flagged']}",
               flush=True)
+    if args.voila:
+        log = WORK / f"{args.voila}.sqlite"
+        results["voila"] = {"decisions": args.voila, **voila_open(log, log.with_name(log.stem + "-outcomes.csv"))}
+        print(f"Voilà on {args.voila:,} decisions: {results['voila']['opens']}", flush=True)
     results["shadow"] = shadow_overhead(model, challenger)
     s = results["shadow"]
     print(f"shadow scoring: median {s['shadow_ms']['median']} ms (p99 {s['shadow_ms']['p99']}) on top of an answer "
