@@ -12,7 +12,7 @@ import pytest
 from nbclient import NotebookClient
 
 from conftest import REPO
-from credit_widgets import activity, journal, monitor, shadow
+from credit_widgets import activity, i18n, journal, monitor, shadow
 from credit_widgets.audit import AuditLog
 from credit_widgets.data import DataError
 
@@ -281,3 +281,58 @@ def test_the_cache_serves_only_the_log_it_was_made_from_and_reads_new_rows_and_a
     other = AuditLog(tmp_path / "c.sqlite")
     other.record_decision(client_id=3, inputs={"AMT_CREDIT": 3.0}, probability=0.03, **common)
     assert monitor.read_log(other.path)["AMT_CREDIT"].tolist() == [3.0]
+
+
+def _everything_shown(widget) -> tuple[str, list]:
+    """Every text and every plotted number of a widget tree (bqplot marks included)."""
+    texts, numbers, stack, seen = [], [], [widget], set()
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        for attr in ("value", "description", "title", "tooltip", "placeholder", "label", "labels", "options"):
+            value = getattr(current, attr, None)
+            if isinstance(value, str):
+                texts.append(value)
+            elif isinstance(value, (list, tuple)):
+                texts.extend(str(v) for v in value)
+        for attr in ("x", "y", "color", "sizes"):
+            value = getattr(current, attr, None)
+            if value is not None and hasattr(value, "__len__") and not isinstance(value, str):
+                try:
+                    numbers.extend(np.asarray(value, dtype=float).ravel().tolist())
+                except (TypeError, ValueError):
+                    texts.extend(str(v) for v in np.ravel(value))
+        for attr in ("children", "marks", "axes"):
+            stack.extend(getattr(current, attr, None) or ())
+    return "\n".join(texts), numbers
+
+
+def test_the_challenger_is_never_visible_on_the_officers_page(bundled, month, tmp_path, monkeypatch):
+    """With a challenger configured for the page, nothing it computed reaches the officer's screen."""
+    from credit_widgets.widgets import CreditApp
+
+    monkeypatch.setenv(shadow.ENV, str(month["challenger"]))
+    shadow._configured.clear()
+    challenger = shadow.from_env(bundled.scoring.feature_names)
+    app = CreditApp(bundled, AuditLog(tmp_path / "page.sqlite"), lang="fr")
+    checked = 0
+    for client in bundled.client_ids()[:60]:
+        decision = bundled.score_client(client)
+        theirs = challenger.score(decision)["probability"]
+        if abs(theirs - decision.probability) < 0.01:
+            continue                      # the same figure on screen would prove nothing
+        app._client_id.value = str(client)
+        assert app.decision is not None and app.decision.client_id == client
+        for lang in ("fr", "en"):
+            app.lang = lang
+            texts, numbers = _everything_shown(app)
+            # at two decimals a figure is the challenger's, not some neighbourhood's rate that happens to round alike
+            assert i18n.percent(theirs, lang, 2) not in texts and repr(theirs) not in texts
+            assert not np.isclose(numbers, theirs, rtol=0, atol=1e-9).any()
+        checked += 1
+        if checked == 3:
+            break
+    assert checked == 3
+    shadow._configured.clear()
