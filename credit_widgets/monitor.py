@@ -21,7 +21,8 @@ import pandas as pd
 from .drift import LARGE, MODERATE, flag, psi_by
 from .journal import CATEGORICAL, COSTS, MONITORED, SCORE, read_log, read_outcomes, reference
 
-__all__ = ["read_log", "read_outcomes", "reference", "sources", "review", "Review", "weekly", "breakdown", "override_reasons",
+__all__ = ["read_log", "read_outcomes", "reference", "sources", "review", "Review", "weekly", "breakdown",
+           "override_reasons",
            "stability", "reason_trends", "performance", "override_costs", "challenger", "MONITORED"]
 
 
@@ -74,7 +75,8 @@ def override_reasons(frame: pd.DataFrame) -> pd.DataFrame:
     """The officers' reasons for overriding, with the direction of the override and their share of overrides."""
     over = frame[frame["overridden"]]
     direction = np.where(over["favourable"], "refuse", "grant")
-    table = (pd.DataFrame({"reason": over["outcome_reason"].astype(object).fillna("").str.strip().str.lower(), "direction": direction})
+    reason = over["outcome_reason"].astype(object).fillna("").str.strip().str.lower()
+    table = (pd.DataFrame({"reason": reason, "direction": direction})
              .value_counts().rename("count").reset_index())
     table["share"] = table["count"] / max(len(over), 1)
     return table
