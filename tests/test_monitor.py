@@ -336,3 +336,25 @@ def test_the_challenger_is_never_visible_on_the_officers_page(bundled, month, tm
             break
     assert checked == 3
     shadow._configured.clear()
+
+
+@pytest.mark.slow
+def test_a_registered_challenger_loads_from_mlflow_and_promotes_in_one_step(trained, credit_model, tmp_path,
+                                                                            monkeypatch):
+    from mlflow import MlflowClient
+
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", trained["tracking_uri"])
+    client = MlflowClient(tracking_uri=trained["tracking_uri"])
+    version = client.get_model_version_by_alias("credit-widgets", "champion").version
+    client.set_registered_model_alias("credit-widgets", "challenger", version)
+    challenger = shadow.Shadow.load("models:/credit-widgets@challenger", credit_model.scoring.feature_names)
+    decision = credit_model.score_client(credit_model.client_ids()[2])
+    # the registered copy of the same model: the shadow must give the champion's own answer on its own row
+    scored = challenger.score(decision)
+    assert scored["probability"] == pytest.approx(decision.probability, abs=1e-7)
+    assert scored["decision"] == ("favourable" if decision.favourable else "unfavourable")
+    target = tmp_path / "models"
+    shadow.promote("models:/credit-widgets@challenger", target)
+    aliases = client.get_registered_model("credit-widgets").aliases
+    assert str(aliases.get("champion")) == str(version) and "challenger" not in aliases
+    assert shadow.Shadow.load(target).version == challenger.version
