@@ -11,8 +11,10 @@ APP_USER_HEADER ?=
 # Pre-heated kernels waiting for the next officer; empty = voila.json's default_pool_size.
 POOL_SIZE ?=
 API_PORT ?= 5001
+# The model-risk view (monitor.ipynb): its own port, the same voila.json as the page.
+MONITOR_PORT ?= 8867
 
-.PHONY: app api test setup setup-test browser postgres nginx clean
+.PHONY: app monitor api test setup setup-test browser postgres nginx clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +40,14 @@ app: setup
 	APP_USER_HEADER="$(APP_USER_HEADER)" JUPYTER_PATH="$(CURDIR)/share/jupyter" $(BIN)/voila app.ipynb \
 		--port=$(APP_PORT) --Voila.ip=$(APP_HOST) $(if $(POOL_SIZE),--VoilaConfiguration.default_pool_size=$(POOL_SIZE)) \
 		$(if $(APP_USER_HEADER),--VoilaConfiguration.http_header_envs="['$(APP_USER_HEADER)']")
+
+monitor: setup
+	@# the log is CREDIT_AUDIT_LOG, else the demo month (generated once); the training reference is cached first
+	@if [ -z "$$CREDIT_AUDIT_LOG" ] && [ ! -f audit/demo.sqlite ]; then \
+		$(BIN)/python -m credit_widgets.activity --out audit/demo.sqlite; fi
+	$(BIN)/python -c "from credit_widgets import monitor; monitor.reference()"
+	JUPYTER_PATH="$(CURDIR)/share/jupyter" $(BIN)/voila monitor.ipynb --port=$(MONITOR_PORT) \
+		--Voila.ip=$(APP_HOST) $(if $(POOL_SIZE),--VoilaConfiguration.default_pool_size=$(POOL_SIZE))
 
 api: setup
 	PATH="$(CURDIR)/$(BIN):$$PATH" MLFLOW_DISABLE_TELEMETRY=true $(BIN)/mlflow models serve -m models --env-manager local -h 127.0.0.1 -p $(API_PORT)
