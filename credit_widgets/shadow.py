@@ -34,25 +34,36 @@ def _download(uri: str) -> Path:
     return Path(mlflow.artifacts.download_artifacts(artifact_uri=uri))
 
 
+def _positions(names: list[str], champion_features: list[str] | None, source: str):
+    """Where each of the challenger's features sits in the champion's row (None: the same row as it is)."""
+    if champion_features is None or list(champion_features) == list(names):
+        return None
+    position = {name: j for j, name in enumerate(champion_features)}
+    missing = [n for n in names if n not in position]
+    if missing:
+        raise ValueError(f"the challenger {source} needs features the champion does not build: "
+                         f"{', '.join(missing[:5])}{'...' if len(missing) > 5 else ''}")
+    return np.array([position[n] for n in names])
+
+
 class Shadow:
-    def __init__(self, scoring: ScoringModel, champion_features: list[str] | None = None, source: str = ""):
-        self.scoring, self.source = scoring, str(source)
-        names = scoring.feature_names
-        if champion_features is None or list(champion_features) == list(names):
-            self._index = None      # same builder: the champion's row as it is
-        else:
-            position = {name: j for j, name in enumerate(champion_features)}
-            missing = [n for n in names if n not in position]
-            if missing:
-                raise ValueError(f"the challenger {source} needs features the champion does not build: "
-                                 f"{', '.join(missing[:5])}{'...' if len(missing) > 5 else ''}")
-            self._index = np.array([position[n] for n in names])
+    """A challenger scoring every decision beside the champion: known clients by its client model, prospects by its
+    application model (when it has one), each on the champion's own feature row for that kind of applicant."""
+
+    def __init__(self, scoring: ScoringModel, champion_features: list[str] | None = None, source: str = "",
+                 application: ScoringModel | None = None, champion_app_features: list[str] | None = None):
+        self.scoring, self.source, self.application = scoring, str(source), application
+        self._index = _positions(scoring.feature_names, champion_features, source)
+        self._app_index = (_positions(application.feature_names, champion_app_features, source)
+                           if application is not None else None)
 
     @classmethod
-    def load(cls, source: str | Path, champion_features: list[str] | None = None) -> "Shadow":
+    def load(cls, source: str | Path, champion_features: list[str] | None = None,
+             champion_app_features: list[str] | None = None) -> "Shadow":
         source = str(source)
         folder = _download(source) if source.startswith("models:/") else Path(source)
-        return cls(ScoringModel.load(artifacts_dir(folder)), champion_features, source)
+        return cls(ScoringModel.load(artifacts_dir(folder)), champion_features, source,
+                   ScoringModel.load_application(folder), champion_app_features)
 
     @property
     def version(self) -> str:
@@ -60,12 +71,15 @@ class Shadow:
 
     def score(self, decision) -> dict:
         """{"version", "probability", "decision"} of the challenger on the champion's feature row."""
-        row = np.asarray(decision.features, dtype=np.float32)
-        if self._index is not None:
-            row = row[self._index]
-        probability = float(self.scoring.predict_proba(row[None, :])[0])
+        prospect = getattr(decision, "model", "client") == "application" and self.application is not None \
+            and getattr(decision, "model_features", None) is not None
+        scoring, index = (self.application, self._app_index) if prospect else (self.scoring, self._index)
+        row = np.asarray(decision.model_features if prospect else decision.features, dtype=np.float32)
+        if index is not None:
+            row = row[index]
+        probability = float(scoring.predict_proba(row[None, :])[0])
         return {"version": self.version, "probability": probability,
-                "decision": str(decide(probability, self.scoring.threshold))}
+                "decision": str(decide(probability, scoring.threshold))}
 
     def fields(self, decision) -> dict:
         """What the page adds to the decision's audit inputs; a failure is logged and recorded, never raised."""
@@ -79,14 +93,15 @@ class Shadow:
 _configured: dict = {}
 
 
-def from_env(champion_features: list[str] | None = None) -> Shadow | None:
+def from_env(champion_features: list[str] | None = None,
+             champion_app_features: list[str] | None = None) -> Shadow | None:
     """The challenger named by CREDIT_CHALLENGER, loaded once per kernel; None when none is configured."""
     source = os.environ.get(ENV, "").strip()
     if not source:
         return None
     if source not in _configured:
         try:
-            _configured[source] = Shadow.load(source, champion_features)
+            _configured[source] = Shadow.load(source, champion_features, champion_app_features)
         except Exception:   # a missing challenger is the data scientist's problem, not the officer's
             log.error("challenger %s could not be loaded: no shadow scoring", source, exc_info=True)
             _configured[source] = None

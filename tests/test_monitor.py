@@ -358,3 +358,21 @@ def test_a_registered_challenger_loads_from_mlflow_and_promotes_in_one_step(trai
     aliases = client.get_registered_model("credit-widgets").aliases
     assert str(aliases.get("champion")) == str(version) and "challenger" not in aliases
     assert shadow.Shadow.load(target).version == challenger.version
+
+
+def test_the_page_stores_the_challengers_answer_and_the_flags_with_each_decision(bundled, month, tmp_path,
+                                                                                monkeypatch):
+    """What the view reads: the challenger's answer in the shadow, and the flags the officer saw."""
+    from credit_widgets.widgets import CreditApp
+
+    monkeypatch.setenv(shadow.ENV, str(month["challenger"]))
+    shadow._configured.clear()
+    app = CreditApp(bundled, AuditLog(tmp_path / "page.sqlite"), lang="fr")
+    client = bundled.client_ids()[3]
+    app._client_id.value = str(client)
+    stored = app.audit.decisions()[-1]["inputs"]
+    expected = shadow.from_env(bundled.scoring.feature_names).score(bundled.score_client(client))
+    assert stored["shadow"]["probability"] == pytest.approx(expected["probability"])
+    assert stored["flags"] == {"borderline": app.decision.borderline, "rare_profile": app.decision.rare_profile,
+                               "thin_file": app.decision.thin_file}
+    shadow._configured.clear()

@@ -35,6 +35,8 @@ from ..remote import load_model
 from ..reason_codes import group_members
 from ..recourse import apply as apply_suggestion
 from ..report import summary_html
+from ..journal import MONITORED
+from ..shadow import from_env, shadow_fields
 from ..schema import FIELDS
 from ..validate import InputError
 from .charts import BLUE, ORANGE, Gauge
@@ -42,9 +44,8 @@ from .form import ProspectForm
 from .panels import StandingPanel, WhyPanel
 
 log = logging.getLogger("credit_widgets.page")
-KEY_FACTS = ["AMT_INCOME_TOTAL", "AMT_CREDIT", "AMT_ANNUITY", "AMT_GOODS_PRICE", "NAME_CONTRACT_TYPE", "DAYS_BIRTH",
-             "DAYS_EMPLOYED", "NAME_INCOME_TYPE", "NAME_EDUCATION_TYPE", "NAME_FAMILY_STATUS", "CNT_CHILDREN",
-             "NAME_HOUSING_TYPE", "EXT_SOURCE_1", "EXT_SOURCE_2", "EXT_SOURCE_3"]
+# the file's key facts are the inputs the model-risk view watches: one list
+KEY_FACTS = MONITORED
 # Without these the answer would rest on guesses about the loan itself: no decision until they are given.
 REQUIRED = ("AMT_INCOME_TOTAL", "AMT_CREDIT", "AMT_ANNUITY")
 _CSS = """<style>
@@ -474,11 +475,20 @@ class CreditApp(w.VBox):
         if self.original is not None:
             inputs = {**inputs, "simulation": {"of": self._original_id, "changes": self.changes,
                                                "steps": [s.text("en") for s in self.applied]}}
+        # for the model-risk view: the flags shown, and the challenger's answer (never shown to the officer)
+        inputs = {**inputs, "flags": {"borderline": d.borderline, "rare_profile": d.rare_profile,
+                                      "thin_file": d.thin_file}, **self._shadow_fields(d)}
         return self.audit.record_decision(
             client_id=d.client_id, inputs=inputs, model_version=d.model_version, artifact_hash=d.artifact_hash,
             probability=d.probability, threshold=d.threshold,
             decision="favourable" if d.favourable else "unfavourable",
             reasons=[r.text("en") for r in d.reasons], officer=self.officer, lang=self.lang)
+
+    def _shadow_fields(self, d) -> dict:
+        application = getattr(self.model, "application", None)
+        shadow = from_env(self.model.scoring.feature_names,
+                          application.feature_names if application is not None else None)
+        return shadow_fields(d, shadow) if shadow is not None else {}
 
     def _render(self, record: bool = True) -> None:
         d, lang = self.decision, self.lang
@@ -558,8 +568,8 @@ class CreditApp(w.VBox):
             return
         lang = self.lang
         outcome = self._outcomes.get(self.decision_id)
-        scorer = self.model.application if d.model == "application" and self.model.application else \
-            self.model.scoring
+        application = getattr(self.model, "application", None)
+        scorer = application if d.model == "application" and application is not None else self.model.scoring
         report = summary_html(d, lang, self.suggestions, reference=self.decision_id, officer=self.officer,
                               group_members=group_members(scorer.feature_names), outcome=outcome,
                               original=self.original, changes=self.changes, key_facts=KEY_FACTS,
