@@ -248,7 +248,11 @@ class CreditApp(w.VBox):
             self._error.value = ""
             callback(*args)
         except InputError as error:   # one not caught next to its field: still a message, and no answer
-            self._withdraw([error])
+            if error.field is None:    # not the applicant's input (the scoring service is silent...): page-level
+                self._withdraw([])
+                self._error.value = f"⚠ {html.escape(error.message(self.lang))}"
+            else:
+                self._withdraw([error])
         except AuditError as error:
             self._withdraw([])   # a decision that could not be logged must not be shown as if it had been
             self._error.value = f"⚠ {html.escape(i18n.t('ui:audit_failed', self.lang, why=str(error)))}"
