@@ -117,10 +117,6 @@ def application_ratios(app: pd.DataFrame) -> pd.DataFrame:
 
 # ---- history aggregates: one function per table, each returning a frame indexed by SK_ID_CURR ----------------
 
-def _share(mask: pd.Series, key: pd.Series) -> pd.Series:
-    return mask.astype(float).groupby(key.to_numpy()).mean()
-
-
 def _bureau(bureau: pd.DataFrame) -> pd.DataFrame:
     key = bureau["SK_ID_CURR"]
     active = bureau["CREDIT_ACTIVE"].eq("Active")

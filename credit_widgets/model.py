@@ -90,12 +90,6 @@ class ScoringModel:
         matrix = np.ascontiguousarray(matrix, dtype=np.float32)
         return self.booster.inplace_predict(matrix, validate_features=False).astype(float)
 
-    def score_tables(self, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-        features = self.features(tables)
-        probability = self.predict_proba(features)
-        return pd.DataFrame({"SK_ID_CURR": features.index.to_numpy(), "probability": probability,
-                             "decision": decide(probability, self.threshold)})
-
 
 def _hash_files(*paths: Path) -> str:
     digest = hashlib.sha256()

@@ -13,7 +13,6 @@ import numpy as np
 TABLE_NAMES = ("application_train", "application_test", "bureau", "bureau_balance", "previous_application",
                "POS_CASH_balance", "installments_payments", "credit_card_balance")
 APPLICATION_TABLES = ("application_train", "application_test")
-KINDS = ("id", "int", "float", "category")
 
 # Kinds: SK_ID_* keys are "id"; text is "category"; a number is "int" when it counts, flags or dates something and
 # every real value is whole (AMT_* money stays "float" even when whole, except the AMT_REQ_CREDIT_BUREAU_* counts).

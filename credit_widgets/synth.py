@@ -233,7 +233,7 @@ def _applications(rng, ids: np.ndarray, z: np.ndarray) -> tuple[dict, dict]:
 
 def _bureau(rng, ids, z, next_id: int):
     n = len(ids)
-    has = rng.random(n) < _sigmoid(1.8 + 0.02 * 0)  # ~86 % of real clients have a bureau record
+    has = rng.random(n) < _sigmoid(1.8)  # ~86 % of real clients have a bureau record
     counts = np.where(has, 1 + rng.poisson(4.5, n), 0)
     owner = np.repeat(np.arange(n), counts)
     m = len(owner)

@@ -307,28 +307,6 @@ def _pyfunc_args(artifacts: dict[str, str]) -> dict:
                 signature=signature(), input_example=_input_example())
 
 
-def rewrap(model_dir: Path) -> None:
-    """Re-save an MLflow model directory around its own artefacts (booster, features, meta: unchanged, so the
-    decisions and the client-base cache stay the same) with the package's current pyfunc wrapper and signature."""
-    import mlflow.pyfunc
-
-    model_dir = Path(model_dir)
-    with tempfile.TemporaryDirectory() as tmp:
-        kept = Path(tmp) / "artifacts"
-        shutil.copytree(model_dir / "artifacts", kept)
-        staging = Path(tmp) / "model"
-        artifacts = {key: str(kept / name) for key, name in
-                     (("booster", BOOSTER_FILE), ("features", FEATURES_FILE), ("meta", META_FILE))}
-        if (kept / APPLICATION_DIR / META_FILE).exists():
-            artifacts[APPLICATION_DIR] = str(kept / APPLICATION_DIR)
-        mlflow.pyfunc.save_model(path=str(staging), **{**_pyfunc_args(artifacts), "code_paths": None})
-        # file by file, in place: the artefacts, the model card and the cache stay, and a server reading the
-        # folder meanwhile never finds it missing
-        for path in staging.iterdir():
-            if path.is_file():
-                shutil.copy2(path, model_dir / path.name)
-
-
 def write_artifacts(result: TrainResult, folder: Path) -> dict[str, str]:
     """The client model's booster, features and meta in `folder`, the application model's in `folder/application`
     (one MLflow artefact each, so that both travel in the one model directory)."""
