@@ -11,8 +11,8 @@ driven concurrently), and every officer, without waiting for the others:
 - opens the page: `goto` to the first `.cw-client-id input` visible (seconds, measured by the driver);
 - types a client's ID: from the ID landing in its box to the verdict's text showing, timed inside the page
   (`benchmarks.page`'s in-page clock);
-- switches to the prospect form, types income, annuity and two external scores, then the credit amount: from Enter in the amount to
-  the probability's text changing, timed inside the page.
+- switches to the prospect form, types income, annuity and two external scores, then the credit amount: from Enter
+  in the amount to the probability's text changing, timed inside the page.
 
 Each officer has a different client and different prospect inputs (`plan_officers`: the shown probabilities all
 differ), so the answers can be checked against the in-process `CreditModel` and against each other (the browser
@@ -39,9 +39,26 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .page import (CHANGED, CHROMIUM, CHROMIUM_ARGS, KERNEL_ID, LOAD_MS, PAGE_CLOCK, REPO, RESULTS, STEP_MS,
-                   _stat, alternating_clients, cpu_s, kernel_pid, kernel_pids, rss_mb, summary, voila_server,
-                   wait_quiet_kernel)
+from .page import (
+    CHANGED,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    KERNEL_ID,
+    LOAD_MS,
+    PAGE_CLOCK,
+    REPO,
+    RESULTS,
+    STEP_MS,
+    _stat,
+    alternating_clients,
+    cpu_s,
+    kernel_pid,
+    kernel_pids,
+    rss_mb,
+    summary,
+    voila_server,
+    wait_quiet_kernel,
+)
 
 OFFICERS = 10
 # Guards against a hung run only (nothing is asserted on time): ten kernels starting together on two shared cores.
@@ -235,7 +252,7 @@ async def open_and_answer(browser, url: str, server_pid: int, officer: Officer,
             try:
                 await screenshot(page, failures / f"officer-{officer.index}-failed.png")
                 (failures / f"officer-{officer.index}-failed.html").write_text(await page.content())
-            except Exception:   # noqa: BLE001  a picture of the failure is a bonus
+            except Exception:   # a picture of the failure is a bonus
                 pass
     return s
 
@@ -246,7 +263,7 @@ async def screenshot(page, path: Path) -> None:
     await page.set_viewport_size({"width": WIDTH, "height": max(HEIGHT, min(int(height) + 16, 12_000))})
     try:   # bqplot draws a moment after the text: let the shown charts get their plot area first
         await page.wait_for_function(CHARTS_DRAWN, timeout=MANY_STEP_MS / 4)
-    except Exception:   # noqa: BLE001  an artefact, not a check: take the picture as it is
+    except Exception:   # an artefact, not a check: take the picture as it is
         pass
     await page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -357,7 +374,7 @@ def run(coroutine):
     def target():
         try:
             out["value"] = asyncio.run(coroutine)
-        except BaseException as error:   # noqa: BLE001  re-raised in the caller's thread
+        except BaseException as error:   # re-raised in the caller's thread
             out["error"] = error
 
     worker = threading.Thread(target=target, name="officers")

@@ -28,7 +28,8 @@ _WORDS = {
            "none": "{metric}: not measurable (fewer than two groups with a value)."},
     "fr": {"approval_rate": "taux d'acceptation", "false_refusal_rate": "part des bons clients refusés",
            "missed_default_rate": "part des défauts acceptés", "default_rate": "taux de défaut observé",
-           "sentence": "{metric} : écart maximal de {gap:.1f} points, entre {high} ({vhigh:.1%}) et {low} ({vlow:.1%}).",
+           "sentence": "{metric} : écart maximal de {gap:.1f} points, "
+                       "entre {high} ({vhigh:.1%}) et {low} ({vlow:.1%}).",
            "none": "{metric} : non mesurable (moins de deux groupes avec une valeur)."},
 }
 

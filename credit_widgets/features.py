@@ -360,7 +360,7 @@ class FeatureBuilder:
         own = set(self.application_columns)
         return [name for name, sources in RATIO_SOURCES.items() if set(sources) <= own]
 
-    def fit(self, tables: dict[str, pd.DataFrame], target: pd.Series | None = None) -> "FeatureBuilder":
+    def fit(self, tables: dict[str, pd.DataFrame], target: pd.Series | None = None) -> FeatureBuilder:
         app = self._application(tables)
         if target is None:
             target = app["TARGET"]
@@ -459,7 +459,7 @@ class FeatureBuilder:
                 "columns": self.columns_, "drop_building": self.drop_building}
 
     @classmethod
-    def from_dict(cls, spec: dict) -> "FeatureBuilder":
+    def from_dict(cls, spec: dict) -> FeatureBuilder:
         return cls(smoothing=spec["smoothing"], categories_=spec["categories"],
                    history_tables_=spec["history_tables"], feature_names_=spec["feature_names"],
                    columns_=spec.get("columns"), drop_building=spec.get("drop_building", False))

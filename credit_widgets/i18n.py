@@ -53,12 +53,14 @@ TEXTS: dict[str, dict[str, str]] = {
                                   "en": "the credit is {value} of the goods price"},
     "metric:CREDIT_TERM": {"fr": "durée de remboursement de {value} mensualités",
                            "en": "repaid over {value} instalments"},
-    "metric:BUREAU_ACTIVE_COUNT": {"fr": "{value} crédit(s) en cours ailleurs", "en": "{value} active credit(s) elsewhere"},
+    "metric:BUREAU_ACTIVE_COUNT": {"fr": "{value} crédit(s) en cours ailleurs",
+                                   "en": "{value} active credit(s) elsewhere"},
     "metric:BB_LATE_SHARE": {"fr": "retards sur {value} des mois déclarés ailleurs",
                              "en": "late on {value} of the months reported elsewhere"},
     "metric:PREV_REFUSED_SHARE": {"fr": "{value} des demandes précédentes refusées",
                                   "en": "{value} of previous applications refused"},
-    "metric:INST_LATE_SHARE": {"fr": "{value} des échéances payées en retard", "en": "{value} of instalments paid late"},
+    "metric:INST_LATE_SHARE": {"fr": "{value} des échéances payées en retard",
+                               "en": "{value} of instalments paid late"},
     "metric:CC_USAGE_MEAN": {"fr": "carte utilisée à {value} de son plafond en moyenne",
                              "en": "card used at {value} of its limit on average"},
     "metric:plain": {"fr": "{label} : {value}", "en": "{label}: {value}"},
@@ -253,7 +255,8 @@ TEXTS.update({
                       "en": "{step}: the answer becomes favourable (probability {to}, threshold {t})"},
     "recourse:partial": {"fr": "{step} : le risque passe de {from} à {to} ; le seuil est {t} (étape partielle)",
                          "en": "{step}: the risk goes from {from} to {to}; the threshold is {t} (partial step)"},
-    "recourse:headroom": {"fr": "{step} (probabilité {to}, seuil {t})", "en": "{step} (probability {to}, threshold {t})"},
+    "recourse:headroom": {"fr": "{step} (probabilité {to}, seuil {t})",
+                          "en": "{step} (probability {to}, threshold {t})"},
     "notice:title_unfavourable": {"fr": "Notification de refus de crédit", "en": "Notice of credit refusal"},
     "notice:title_favourable": {"fr": "Confirmation de réponse favorable", "en": "Confirmation of a favourable answer"},
     "notice:decision": {"fr": "Votre demande de crédit a reçu une réponse défavorable le {when}.",
@@ -269,7 +272,8 @@ TEXTS.update({
     "notice:nothing_to_improve": {"fr": "Aucun changement réaliste n'a été trouvé.",
                                   "en": "No realistic change was found."},
     "notice:review": {"fr": "Vous pouvez demander qu'une personne réexamine cette décision : répondez à ce courrier "
-                            "ou adressez-vous à votre conseiller dans les 30 jours, en citant la référence {reference}. "
+                            "ou adressez-vous à votre conseiller dans les 30 jours, "
+                            "en citant la référence {reference}. "
                             "Vous pouvez y joindre vos observations et tout document utile.",
                       "en": "You may ask for this decision to be reviewed by a person: reply to this notice or "
                             "contact your adviser within 30 days, quoting the reference {reference}. You may add "
@@ -304,7 +308,8 @@ LEVELS_FR = {
     "Y": "Oui", "N": "Non",
     # occupations
     "Laborers": "Ouvrier(ère)", "Sales staff": "Vendeur(se)", "Core staff": "Employé(e) qualifié(e)",
-    "Managers": "Cadre dirigeant", "Drivers": "Chauffeur", "High skill tech staff": "Technicien(ne) hautement qualifié(e)",
+    "Managers": "Cadre dirigeant", "Drivers": "Chauffeur",
+    "High skill tech staff": "Technicien(ne) hautement qualifié(e)",
     "Accountants": "Comptable", "Medicine staff": "Personnel médical", "Security staff": "Agent de sécurité",
     "Cooking staff": "Cuisinier(ère)", "Cleaning staff": "Agent d'entretien",
     "Private service staff": "Employé(e) de maison", "Low-skill Laborers": "Ouvrier(ère) non qualifié(e)",
@@ -314,7 +319,8 @@ LEVELS_FR = {
     "Self-employed": "Indépendant(e)", "Other": "Autre", "Medicine": "Santé", "Government": "Administration",
     "School": "Enseignement scolaire", "Kindergarten": "Crèche / maternelle", "Construction": "Bâtiment",
     "Housing": "Logement", "Security": "Sécurité", "Bank": "Banque", "Services": "Services", "Military": "Armée",
-    "Agriculture": "Agriculture", "Police": "Police", "Postal": "Poste", "Security Ministries": "Ministères de la sécurité",
+    "Agriculture": "Agriculture", "Police": "Police", "Postal": "Poste",
+    "Security Ministries": "Ministères de la sécurité",
     "Restaurant": "Restauration", "University": "Université", "Hotel": "Hôtellerie", "Electricity": "Électricité",
     "Telecom": "Télécommunications", "Emergency": "Services d'urgence", "Insurance": "Assurance",
     "Legal Services": "Services juridiques", "Advertising": "Publicité", "Culture": "Culture",
@@ -406,7 +412,8 @@ def amount(value, lang: str) -> str:
 def percent(share, lang: str, decimals: int = 0) -> str:
     if share is None or (isinstance(share, float) and math.isnan(share)):
         return "–"
-    return f"{number(100 * share, lang, decimals)}{NNBSP}%" if lang == "fr" else f"{number(100 * share, lang, decimals)}%"
+    shown = number(100 * share, lang, decimals)
+    return f"{shown}{NNBSP}%" if lang == "fr" else f"{shown}%"
 
 
 def years(value, lang: str) -> str:

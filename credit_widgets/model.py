@@ -48,7 +48,7 @@ class ScoringModel:
     folder: Path | None = None          # where the artefacts were read from
 
     @classmethod
-    def load(cls, model_dir: Path | str | None = None) -> "ScoringModel":
+    def load(cls, model_dir: Path | str | None = None) -> ScoringModel:
         import xgboost as xgb
 
         folder = artifacts_dir(Path(model_dir) if model_dir else default_model_dir())
@@ -65,7 +65,7 @@ class ScoringModel:
         return cls(booster, builder, meta, folder)
 
     @classmethod
-    def load_application(cls, model_dir: Path | str | None = None) -> "ScoringModel | None":
+    def load_application(cls, model_dir: Path | str | None = None) -> ScoringModel | None:
         """The application model stored with the client model (None for a model trained before there was one)."""
         folder = artifacts_dir(Path(model_dir) if model_dir else default_model_dir()) / APPLICATION_DIR
         return cls.load(folder) if (folder / META_FILE).exists() else None
@@ -173,7 +173,7 @@ class CreditModel:
                                                              "POS_MONTHS", "CC_MONTHS") if c in self.feature_index]
 
     @classmethod
-    def load(cls, model_dir: Path | str | None = None, data_dir: Path | str | None = None) -> "CreditModel":
+    def load(cls, model_dir: Path | str | None = None, data_dir: Path | str | None = None) -> CreditModel:
         from .data import default_data_dir
         from .explain import Grouping
         from .population import Population
@@ -320,7 +320,8 @@ class CreditModel:
         """Rows as the API takes them, checked one by one: `SK_ID_CURR` alone is a known client; a known
         `SK_ID_CURR` with application columns is that client with those inputs changed (history kept, as
         `rescore`); application columns alone (or with an unknown id, echoed back) are a prospect. Missing values
-        (None, NaN, and Home Credit's codes for nothing, as the loader reads them) are left out. A bad row raises InputError with `.row` set to its position."""
+        (None, NaN, and Home Credit's codes for nothing, as the loader reads them) are left out. A bad row raises
+        InputError with `.row` set to its position."""
         from .data import means_nothing
         from .validate import InputError, validate_prospect
 

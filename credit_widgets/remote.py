@@ -45,7 +45,7 @@ class ApiCreditModel(CreditModel):
     history_levers = False
 
     @classmethod
-    def load(cls, model_dir=None, data_dir=None, url: str | None = None) -> "ApiCreditModel":
+    def load(cls, model_dir=None, data_dir=None, url: str | None = None) -> ApiCreditModel:
         model = super().load(model_dir, data_dir)
         model.url = (url or os.environ[API_URL_VARIABLE]).rstrip("/")
         return model

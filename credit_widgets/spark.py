@@ -267,7 +267,8 @@ def main(argv=None) -> int:
     parser.add_argument("--model", default="models", help="MLflow model: folder, models:/name@alias, runs:/...")
     parser.add_argument("--data", nargs="+", required=True,
                         help="application files or folders (local paths, or URIs Spark reads: hdfs://, s3a://...)")
-    parser.add_argument("--out", required=True, help="output folder (path or URI): parquet, or CSV if it ends with .csv")
+    parser.add_argument("--out", required=True,
+                        help="output folder (path or URI): parquet, or CSV if it ends with .csv")
     parser.add_argument("--master", default=None,
                         help="Spark master (default: spark-submit's, else local[2])")
     parser.add_argument("--base", default=None,

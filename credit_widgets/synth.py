@@ -199,7 +199,7 @@ def _applications(rng, ids: np.ndarray, z: np.ndarray) -> tuple[dict, dict]:
     cols["OBS_60_CNT_SOCIAL_CIRCLE"] = cols["OBS_30_CNT_SOCIAL_CIRCLE"]
     cols["DEF_60_CNT_SOCIAL_CIRCLE"] = np.minimum(cols["DEF_30_CNT_SOCIAL_CIRCLE"], cols["OBS_30_CNT_SOCIAL_CIRCLE"])
     cols["DEF_30_CNT_SOCIAL_CIRCLE"] = cols["DEF_60_CNT_SOCIAL_CIRCLE"].copy()
-    for name, kind in TABLES["application_train"].columns.items():
+    for name in TABLES["application_train"].columns:
         if name.startswith("FLAG_DOCUMENT_") and name not in cols:
             cols[name] = (rng.random(n) < 0.003).astype(float)
     no_bureau_requests = rng.random(n) < 0.135
@@ -222,8 +222,8 @@ def _applications(rng, ids: np.ndarray, z: np.ndarray) -> tuple[dict, dict]:
     cols["WALLSMATERIAL_MODE"] = np.where(has_housing_info & (rng.random(n) < 0.97), _pick(
         rng, {"Panel": 44, "Stone, brick": 42, "Block": 7, "Wooden": 3, "Mixed": 1.6, "Monolithic": 1.2,
               "Others": 1.0}, n), np.nan).astype(object)
-    cols["EMERGENCYSTATE_MODE"] = np.where(has_housing_info, np.where(rng.random(n) < 0.985, "No", "Yes").astype(object),
-                                           np.nan).astype(object)
+    emergency = np.where(rng.random(n) < 0.985, "No", "Yes").astype(object)
+    cols["EMERGENCYSTATE_MODE"] = np.where(has_housing_info, emergency, np.nan).astype(object)
 
     hidden = {"age": age, "income": income, "annuity": annuity, "not_employed": not_employed,
               "years_employed": np.where(not_employed, 0.0, years_employed), "higher": higher,

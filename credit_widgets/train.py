@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib.metadata import version as package_version
 from pathlib import Path
 
@@ -105,7 +105,7 @@ class TrainResult:
     params: dict
     n_rounds: int
     meta: dict = field(default_factory=dict)
-    application: "TrainResult | None" = None   # the prospects' model trained beside this one (train.train)
+    application: TrainResult | None = None   # the prospects' model trained beside this one (train.train)
 
 
 def _log(message: str, quiet: bool) -> None:
@@ -203,7 +203,7 @@ def fit(tables: dict[str, pd.DataFrame], *, folds: int = 5, costs: Costs | None 
     _log(f"final model: {n_rounds} trees on {len(y):,} clients ({time.perf_counter() - t0:.1f} s); "
          f"CV AUC {metrics['cv_auc']:.4f}, Brier {metrics['cv_brier']:.4f}, threshold {threshold:.4f}", quiet)
     effects = protected_effects(booster, builder, _matrix(builder, app, history))
-    meta = {"version": f"{datetime.now(timezone.utc):%Y%m%d}-untracked", "threshold": threshold,
+    meta = {"version": f"{datetime.now(UTC):%Y%m%d}-untracked", "threshold": threshold,
             "borderline_band": BORDERLINE_BAND, "metrics": metrics, "n_rounds": n_rounds,
             "params": {k: v for k, v in params.items() if k != "nthread"}, "folds": folds,
             "costs": {"false_negative": costs.false_negative, "false_positive": costs.false_positive},
@@ -350,14 +350,15 @@ def train(data_dir: Path, out_dir: Path, *, folds: int = 5, costs: Costs | None 
     mlflow.set_experiment(experiment)
     with tempfile.TemporaryDirectory() as tmp, mlflow.start_run(run_name=f"xgboost-{data_dir.name}") as run:
         tmp = Path(tmp)
-        created = datetime.now(timezone.utc)
+        created = datetime.now(UTC)
         for part in (result, application):
             part.meta.update({"version": f"{created:%Y%m%d}-{run.info.run_id[:8]}", "run_id": run.info.run_id,
                               "created": created.isoformat(timespec="seconds"), "data": str(data_dir),
                               "model_name": register_as or MODEL_NAME})
         mlflow.log_params({**{k: v for k, v in result.params.items() if k not in ("nthread", "monotone_constraints")},
                            "monotone_decreasing": ",".join(result.meta["monotone_decreasing"]) or "none",
-                           "application_monotone_decreasing": ",".join(application.meta["monotone_decreasing"]) or "none",
+                           "application_monotone_decreasing":
+                               ",".join(application.meta["monotone_decreasing"]) or "none",
                            "building_block": result.meta["building_block"], "folds": folds,
                            "n_rounds": result.n_rounds, "cost_fn": costs.false_negative,
                            "cost_fp": costs.false_positive, "data": str(data_dir),

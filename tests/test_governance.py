@@ -16,6 +16,7 @@ def small_result(synth_dir):
 
 def test_candidate_then_explicit_promotion(small_result, synth_dir, tmp_path):
     from mlflow import MlflowClient
+    from mlflow.exceptions import MlflowException
 
     result, tables = small_result
     uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
@@ -27,7 +28,7 @@ def test_candidate_then_explicit_promotion(small_result, synth_dir, tmp_path):
                                             tracking_uri=uri)
     client = MlflowClient(tracking_uri=uri)
     assert str(client.get_model_version_by_alias("credit-widgets", "candidate").version) == version
-    with pytest.raises(Exception):
+    with pytest.raises(MlflowException):
         client.get_model_version_by_alias("credit-widgets", "champion")
     with pytest.raises(ValueError):
         governance.promote(version, who="", why="no name", tracking_uri=uri)

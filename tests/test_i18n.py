@@ -2,10 +2,9 @@
 import pandas as pd
 import pytest
 
+from conftest import REPO, SHARED_DATA
 from credit_widgets import i18n
 from credit_widgets.schema import FIELDS, TABLES
-
-from conftest import REPO, SHARED_DATA
 
 
 @pytest.mark.parametrize("text, value", [

@@ -118,7 +118,6 @@ def test_similar_clients_give_rates_never_identities(credit_model):
 
 def test_every_refusal_gets_a_true_indication_with_actionable_changes_only(credit_model):
     """A flip when one exists, otherwise partial steps that lower the risk; the probability is always the model's."""
-    from credit_widgets.recourse import score
 
     flipped = 0
     for d in _clients(credit_model, favourable=False, count=15):
