@@ -18,8 +18,8 @@ Each officer has a different client and different prospect inputs (`plan_officer
 differ), so the answers can be checked against the in-process `CreditModel` and against each other (the browser
 test tests/test_officers.py drives the same sessions and checks them). With every page still open, the resident
 size (VmRSS) and proportional size (Pss, shared pages split between the processes sharing them: these add up) of
-each kernel and of the server are read from /proc; then the pages are closed (each asks Voilà to shut its kernel
-down). Processor time of the kernels, the server and the browser during the burst is read from /proc too: here
+each kernel and of the server are read with psutil; then the pages are closed (each asks Voilà to shut its kernel
+down). Processor time of the kernels, the server and the browser during the burst is read with psutil too: here
 Chromium runs on the same two cores as the server, in a branch it runs on the officers' computers. The load average
 is recorded before and after: the machine is shared.
 
@@ -39,6 +39,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psutil
+
 from .page import (
     CHANGED,
     CHROMIUM,
@@ -49,7 +51,6 @@ from .page import (
     REPO,
     RESULTS,
     STEP_MS,
-    _stat,
     alternating_clients,
     cpu_s,
     kernel_pid,
@@ -286,31 +287,19 @@ async def close_session(s: Session, server_pid: int) -> bool:
 
 # ---- memory and processor ---------------------------------------------------------------------------------------
 def descendants(root: int) -> set[int]:
-    """Every process under `root` (children, their children...), from /proc's parent links."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            fields = _stat(int(entry.name))
-            if fields:
-                children.setdefault(int(fields[1]), []).append(int(entry.name))
-    found, todo = set(), [root]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            if child not in found:
-                found.add(child)
-                todo.append(child)
-    return found
+    """Every process under `root` (children, their children...)."""
+    try:
+        return {child.pid for child in psutil.Process(root).children(recursive=True)}
+    except psutil.Error:
+        return set()
 
 
 def pss_mb(pid: int) -> float | None:
     """Proportional set size: private pages plus a share of the pages shared with other processes."""
     try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        pass
-    return None
+        return round(psutil.Process(pid).memory_full_info().pss / 2**20, 1)
+    except psutil.Error:
+        return None
 
 
 def memory(server_pid: int, page_kernels: list[int]) -> dict:
