@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import i18n
+from .features import TABLE_COUNTS
 from .schema import FIELDS
 from .schema import label as column_label
 
@@ -23,8 +24,9 @@ METRICS = {
     "CREDIT_TERM": "count", "BUREAU_ACTIVE_COUNT": "count", "BB_LATE_SHARE": "percent",
     "PREV_REFUSED_SHARE": "percent", "INST_LATE_SHARE": "percent", "CC_USAGE_MEAN": "percent",
 }
-HISTORY_COUNTS = {"history:bureau": "BUREAU_COUNT", "history:previous": "PREV_COUNT",
-                  "history:instalments": "INST_COUNT", "history:credit_card": "CC_MONTHS"}
+HISTORY_COUNTS = {group: TABLE_COUNTS[table] for group, table in (
+    ("history:bureau", "bureau"), ("history:previous", "previous_application"),
+    ("history:instalments", "installments_payments"), ("history:credit_card", "credit_card_balance"))}
 
 
 def input_label(name: str, lang: str) -> str:

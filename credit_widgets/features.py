@@ -286,10 +286,13 @@ def _credit_card(cc: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+# How many rows a client has in each history table (bureau_balance's months come with bureau's credits): none in
+# any of them is a thin file, and the explanations tell "no record" rather than a value.
+TABLE_COUNTS = {"bureau": "BUREAU_COUNT", "previous_application": "PREV_COUNT", "POS_CASH_balance": "POS_MONTHS",
+                "installments_payments": "INST_COUNT", "credit_card_balance": "CC_MONTHS"}
 # Which aggregate families each table produces; a family exists in the model iff its table was there at fit time.
-_COUNT_COLUMNS = ("BUREAU_COUNT", "BUREAU_ACTIVE_COUNT", "BUREAU_BAD_DEBT_COUNT", "BUREAU_RECENT_COUNT",
-                  "BB_MONTHS", "PREV_COUNT", "PREV_REFUSED_COUNT", "PREV_REFUSED_LAST_YEAR", "POS_MONTHS",
-                  "POS_COMPLETED_COUNT", "INST_COUNT", "CC_MONTHS")
+_COUNT_COLUMNS = (*TABLE_COUNTS.values(), "BUREAU_ACTIVE_COUNT", "BUREAU_BAD_DEBT_COUNT", "BUREAU_RECENT_COUNT",
+                  "BB_MONTHS", "PREV_REFUSED_COUNT", "PREV_REFUSED_LAST_YEAR", "POS_COMPLETED_COUNT")
 
 
 def history_features(tables: dict[str, pd.DataFrame], wanted: tuple[str, ...] = HISTORY_TABLES) -> pd.DataFrame:

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .features import FeatureBuilder
+from .features import TABLE_COUNTS, FeatureBuilder
 from .recourse import MAX_ANNUITY_SHARE, MAX_TERM, Suggestion  # noqa: F401  (their home was here)
 
 BOOSTER_FILE = "booster.ubj"
@@ -169,8 +169,7 @@ class CreditModel:
         self.grouping = Grouping.from_sources(scoring.feature_names, scoring.builder.feature_sources())
         self.feature_index = {name: j for j, name in enumerate(scoring.feature_names)}
         self._client_ids = None
-        self._count_index = [self.feature_index[c] for c in ("BUREAU_COUNT", "PREV_COUNT", "INST_COUNT",
-                                                             "POS_MONTHS", "CC_MONTHS") if c in self.feature_index]
+        self._count_index = [self.feature_index[c] for c in TABLE_COUNTS.values() if c in self.feature_index]
 
     @classmethod
     def load(cls, model_dir: Path | str | None = None, data_dir: Path | str | None = None) -> CreditModel:

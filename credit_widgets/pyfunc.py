@@ -27,9 +27,8 @@ from mlflow.models.signature import ModelSignature
 from mlflow.protos.databricks_pb2 import BAD_REQUEST, INVALID_PARAMETER_VALUE
 from mlflow.types.schema import ColSpec, ParamSchema, ParamSpec, Schema
 
-from .schema import TABLES
+from .schema import APPLICATION_COLUMNS
 
-APPLICATION_COLUMNS = tuple(TABLES["application_test"].columns)
 # One request is scored row by row (reasons and SHAP for each): past this many rows, use credit_widgets.score.
 MAX_ROWS = int(os.environ.get("CREDIT_API_MAX_ROWS", "1000"))
 OUTPUT_COLUMNS = ["SK_ID_CURR", "probability", "decision", "threshold", "reasons", "model"]

@@ -151,9 +151,12 @@ GROUP_LABELS = {
     "housing_family": {"fr": "Famille et logement", "en": "Family and housing"},
     "external": {"fr": "Scores externes", "en": "External scores"},
 }
+# What an application row may hold (name -> kind, official order): the API, Spark and the input checks accept these.
+APPLICATION_COLUMNS = dict(TABLES["application_test"].columns)
 FIELD_KINDS = ("amount", "number", "integer", "choice", "flag", "score")
 # The data counts days backwards from the application; people think in years since then.
-DAYS_TO_YEARS = -1 / 365.25
+DAYS_PER_YEAR = 365.25
+DAYS_TO_YEARS = -1 / DAYS_PER_YEAR
 
 
 def _check_lang(lang: str) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .schema import TABLES
+from .schema import DAYS_PER_YEAR, TABLES
 
 ANOMALY_DAYS = 365243  # Home Credit's code for "no date" (not employed, never drawn...)
 TARGET_DEFAULT_RATE = 0.08
@@ -108,7 +108,7 @@ def _applications(rng, ids: np.ndarray, z: np.ndarray) -> tuple[dict, dict]:
     couple = np.isin(family, ["Married", "Civil marriage"])
     children = np.minimum(rng.poisson(0.42 * (age < 55) + 0.05, n), 6).astype(float)
     years_employed = np.minimum(rng.gamma(1.3, 4.5, n), np.maximum(age - 18.5, 0.2))
-    days_employed = np.where(not_employed, ANOMALY_DAYS, -np.round(years_employed * 365.25))
+    days_employed = np.where(not_employed, ANOMALY_DAYS, -np.round(years_employed * DAYS_PER_YEAR))
 
     income = np.exp(np.log(147_000) + 0.45 * rng.standard_normal(n) + 0.25 * higher + 0.15 * z
                     + 0.12 * (income_type == "Commercial associate") - 0.25 * pensioner)
@@ -162,10 +162,10 @@ def _applications(rng, ids: np.ndarray, z: np.ndarray) -> tuple[dict, dict]:
         "NAME_HOUSING_TYPE": _pick(rng, {"House / apartment": 88.7, "With parents": 4.8, "Municipal apartment": 3.6,
                                          "Rented apartment": 1.6, "Office apartment": 0.9, "Co-op apartment": 0.4}, n),
         "REGION_POPULATION_RELATIVE": REGION_POPULATIONS[rng.integers(0, len(REGION_POPULATIONS), n)],
-        "DAYS_BIRTH": -np.round(age * 365.25),
+        "DAYS_BIRTH": -np.round(age * DAYS_PER_YEAR),
         "DAYS_EMPLOYED": days_employed.astype(float),
-        "DAYS_REGISTRATION": -np.round(rng.uniform(0, 1, n) * (age - 18) * 365.25),
-        "DAYS_ID_PUBLISH": -np.round(rng.uniform(0, 1, n) * np.minimum(age - 14, 17) * 365.25),
+        "DAYS_REGISTRATION": -np.round(rng.uniform(0, 1, n) * (age - 18) * DAYS_PER_YEAR),
+        "DAYS_ID_PUBLISH": -np.round(rng.uniform(0, 1, n) * np.minimum(age - 14, 17) * DAYS_PER_YEAR),
         "OWN_CAR_AGE": np.where(car, np.minimum(rng.gamma(2.0, 6.0, n).round(), 65), np.nan),
         "FLAG_MOBIL": np.ones(n),
         "FLAG_EMP_PHONE": (~not_employed).astype(float),

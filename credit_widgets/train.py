@@ -25,7 +25,7 @@ import pandas as pd
 
 from .data import DataError, load_tables
 from .features import HISTORY_TABLES, FeatureBuilder, history_features
-from .model import BOOSTER_FILE, FEATURES_FILE, META_FILE
+from .model import APPLICATION_DIR, BOOSTER_FILE, FEATURES_FILE, META_FILE
 
 DEFAULT_PARAMS = {
     "objective": "binary:logistic",
@@ -48,7 +48,6 @@ MODEL_NAME = "credit-widgets"
 EXPERIMENT = "credit-widgets"
 BORDERLINE_BAND = 0.02  # |probability - threshold| below this is shown as borderline
 STOPPING_SHARE = 0.15   # of each training fold, kept aside to choose the number of trees
-APPLICATION_DIR = "application"   # the prospects' model, inside the client model's artefacts folder
 # Risk can only fall as an external score rises: constraining the trees so keeps noise from bending it on few rows.
 DECREASING = ("EXT_SOURCE_1", "EXT_SOURCE_2", "EXT_SOURCE_3", "EXT_SOURCE_MEAN", "EXT_SOURCE_MIN", "EXT_SOURCE_MAX",
               "EXT_SOURCE_PROD")
