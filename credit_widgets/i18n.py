@@ -15,8 +15,6 @@ _SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF"}
 TEXTS: dict[str, dict[str, str]] = {
     "favourable": {"fr": "Favorable", "en": "Favourable"},
     "unfavourable": {"fr": "Défavorable", "en": "Unfavourable"},
-    "raises_risk": {"fr": "augmente le risque", "en": "raises the risk"},
-    "lowers_risk": {"fr": "réduit le risque", "en": "lowers the risk"},
     "repaid_median": {"fr": "clients ayant remboursé : médiane {value}", "en": "clients who repaid: median {value}"},
     "group_rate": {"fr": "taux de défaut de ce groupe {rate}, contre {overall} en moyenne",
                    "en": "default rate in this group {rate}, against {overall} on average"},
@@ -43,7 +41,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "group:contact": {"fr": "Coordonnées fournies", "en": "Contact details given"},
     "group:application_time": {"fr": "Moment de la demande", "en": "Time of the application"},
     "group:building": {"fr": "Caractéristiques du logement (immeuble)", "en": "Building characteristics"},
-    "group_fact": {"fr": "{label}", "en": "{label}"},
     # one sentence per reason metric: {value} is the applicant's, formatted
     "metric:ANNUITY_INCOME_RATIO": {"fr": "la mensualité représente {value} du revenu mensuel",
                                     "en": "the monthly instalment is {value} of monthly income"},
@@ -99,7 +96,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "error:service_refused": {"fr": "Le service de scoring a refusé la demande : {detail}",
                               "en": "The scoring service refused the request: {detail}"},
     # suggestions
-    "change:AMT_CREDIT": {"fr": "Réduire le crédit à {value}", "en": "Lower the credit to {value}"},
     "change:AMT_ANNUITY": {"fr": "Allonger la durée : mensualité de {value}",
                            "en": "Lengthen the term: monthly instalment of {value}"},
     "change:AMT_INCOME_TOTAL": {"fr": "Ajouter un co-emprunteur : revenu mensuel du foyer de {value}",
@@ -117,7 +113,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "ui:client_id_hint": {"fr": "Saisissez l'identifiant (SK_ID_CURR) : la réponse s'affiche dès qu'il est reconnu.",
                           "en": "Type the ID (SK_ID_CURR): the answer appears as soon as it is recognised."},
     "ui:close_ids": {"fr": "Identifiants proches : {ids}", "en": "Close IDs: {ids}"},
-    "ui:digits_only": {"fr": "Un identifiant ne contient que des chiffres.", "en": "An ID contains digits only."},
     "ui:key_facts": {"fr": "Le dossier", "en": "The file"},
     "ui:form_intro": {"fr": "Renseignez la situation du prospect : la réponse se met à jour à chaque champ validé "
                             "(Entrée ou changement de champ). Laissez vide ce qui n'est pas connu.",
@@ -156,8 +151,6 @@ TEXTS: dict[str, dict[str, str]] = {
                          "en": "No realistic change of the requested loan is enough to make the answer favourable."},
     "ui:margin_note": {"fr": "Réponse favorable avec une marge de {m} points.",
                        "en": "Favourable answer with a margin of {m} points."},
-    "ui:apply": {"fr": "Appliquer", "en": "Apply"},
-    "ui:new_probability": {"fr": "probabilité {p}", "en": "probability {p}"},
     "ui:outcome": {"fr": "Issue de l'entretien", "en": "Outcome of the meeting"},
     "ui:follows": {"fr": "Je suis l'avis", "en": "I follow the advice"},
     "ui:overrides": {"fr": "Je ne suis pas l'avis", "en": "I override the advice"},
@@ -211,7 +204,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "ui:officer_view": {"fr": "Vue du conseiller", "en": "Officer's view"},
     "ui:yes": {"fr": "Oui", "en": "Yes"},
     "ui:no": {"fr": "Non", "en": "No"},
-    "ui:unknown": {"fr": "—", "en": "—"},
     "report:title": {"fr": "Synthèse de la décision de crédit", "en": "Credit decision summary"},
     "report:date": {"fr": "Date", "en": "Date"},
     "report:model": {"fr": "Modèle", "en": "Model"},
