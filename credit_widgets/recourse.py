@@ -16,8 +16,9 @@ of credit or income (annuity and goods price follow to the cent, so the term and
 levers use a coarser grid of those candidates (PAIR_STEPS per lever). Measured against an even grid of 300 amounts
 per lever in tests/test_recourse.py; about 1,000 candidates in all, scored in one predict. Candidates are scored in
 one batch on the decision's own feature vector (ratios recomputed with the FeatureBuilder's `application_ratios`),
-then the chosen ones are scored again through the model that decided (`_score_variants`, or `score_history_variants` for history
-levers) and only those scores are shown. If the two ever disagree the whole set goes through the decider.
+then the chosen ones are scored again through the model that decided (`_score_variants`, or
+`score_history_variants` for history levers) and only those scores are shown. If the two ever disagree the whole
+set goes through the decider.
 Through the scoring API (`remote.ApiCreditModel`, `history_levers = False`) only the loan's levers are searched:
 the served model takes application rows and could not verify a change of history.
 """
