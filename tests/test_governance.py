@@ -25,7 +25,7 @@ def test_candidate_then_explicit_promotion(small_result, synth_dir, tmp_path):
     before = {p.name: p.stat().st_mtime_ns for p in default_model_dir().rglob("*")}
 
     version = governance.register_candidate(result, synth_dir, reason="test", card_section="## extra",
-                                            tracking_uri=uri)
+                                            tracking_uri=uri, tables=tables)
     client = MlflowClient(tracking_uri=uri)
     assert str(client.get_model_version_by_alias("credit-widgets", "candidate").version) == version
     with pytest.raises(MlflowException):
