@@ -53,6 +53,8 @@ api: setup
 	PATH="$(CURDIR)/$(BIN):$$PATH" MLFLOW_DISABLE_TELEMETRY=true $(BIN)/mlflow models serve -m models --env-manager local -h 127.0.0.1 -p $(API_PORT)
 
 test: setup-test browser postgres nginx
+	@# the lint first: a seconds-long check that spares a long run (rules and exceptions in pyproject.toml)
+	$(BIN)/ruff check credit_widgets tests benchmarks
 	MLFLOW_DISABLE_TELEMETRY=true $(BIN)/python -m pytest
 
 # The browser tests drive Debian's Chromium (never `playwright install`: it downloads its own browser).

@@ -71,7 +71,7 @@ def load_chain(admin_url: str, count: int) -> None:
     with psycopg.connect(admin_url) as conn, conn.cursor() as cur:
         last = cur.execute("SELECT row_hash FROM decisions ORDER BY seq DESC LIMIT 1").fetchone()
         prev = last[0] if last else GENESIS
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         with cur.copy(f"COPY decisions ({', '.join(DECISION_COLS)}, prev_hash, row_hash) FROM STDIN") as copy:
             for i in range(count):
                 values = (uuid.uuid4().hex, (now + dt.timedelta(microseconds=i)).isoformat(), 100000 + i, None,

@@ -83,7 +83,8 @@ class PeakRss:
         self._sample()
         self._stop.set()
         self._thread.join()
-        return {"peak_rss_mb": round(self.total / 2 ** 20), "peak_rss_largest_process_mb": round(self.largest / 2 ** 20),
+        return {"peak_rss_mb": round(self.total / 2 ** 20),
+                "peak_rss_largest_process_mb": round(self.largest / 2 ** 20),
                 "processes": self.processes, "cpu_s_whole_process": round(sum(self.cpu.values()), 1)}
 
 

@@ -13,7 +13,8 @@ models/ is copied (without its cache/) to a temporary folder and loaded from the
 client-base cache from scratch and nothing is written inside the repository. Latencies are wall times
 (time.perf_counter) of single calls after a few warm-up calls, in ms (median, p90, p99). The machine has 2 cores and
 may be shared: the load average before and after, and the mean number of cores other processes kept busy during
-the run (machine busy time from /proc/stat minus this process's and its children's), are recorded with the figures.
+the run (machine busy time from psutil.cpu_times minus this process's and its children's), are recorded with the
+figures.
 Targets: score_client + reasons median < 10 ms, p99 < 30 ms; position + similar median < 20 ms; suggest median
 < 300 ms; load < 2 s.
 """
@@ -23,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -44,27 +46,27 @@ TARGET_LOAD_S = 2.0
 
 
 def rss_mb() -> dict:
-    """VmRSS (now) and VmHWM (peak) of this process, in MB, from /proc/self/status."""
-    out = {}
-    for line in Path("/proc/self/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
-            out[key] = round(int(value.split()[0]) / 1024, 1)
-    return out
+    """Resident size now (VmRSS) and at its peak (VmHWM) of this process, in MB."""
+    import psutil  # not at module level: see the note above the imports
+
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss   # kB on Linux
+    return {"VmRSS": round(psutil.Process().memory_info().rss / 2**20, 1), "VmHWM": round(peak_kb / 1024, 1)}
 
 
-def cpu_ticks() -> tuple[int, int]:
-    """(busy, total) jiffies of the whole machine, from /proc/stat."""
-    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-    idle = values[3] + values[4]   # idle + iowait
-    return sum(values[:8]) - idle, sum(values[:8])
+def cpu_ticks() -> tuple[float, float]:
+    """(busy, total) seconds of processor time of the whole machine since boot."""
+    import psutil
+
+    times = psutil.cpu_times()
+    total = times.user + times.nice + times.system + times.idle + times.iowait + times.irq + times.softirq + times.steal
+    return total - times.idle - times.iowait, total
 
 
 def other_load(start: tuple, started: float) -> float:
     """Mean number of cores kept busy by other processes since `start` (machine busy time minus ours)."""
     busy, _ = cpu_ticks()
     own = sum(os.times()[:4]) - start[2]
-    return round(((busy - start[0]) / os.sysconf("SC_CLK_TCK") - own) / (time.perf_counter() - started), 2)
+    return round(((busy - start[0]) - own) / (time.perf_counter() - started), 2)
 
 
 def summary(seconds: list[float]) -> dict:

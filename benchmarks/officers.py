@@ -11,15 +11,15 @@ driven concurrently), and every officer, without waiting for the others:
 - opens the page: `goto` to the first `.cw-client-id input` visible (seconds, measured by the driver);
 - types a client's ID: from the ID landing in its box to the verdict's text showing, timed inside the page
   (`benchmarks.page`'s in-page clock);
-- switches to the prospect form, types income, annuity and two external scores, then the credit amount: from Enter in the amount to
-  the probability's text changing, timed inside the page.
+- switches to the prospect form, types income, annuity and two external scores, then the credit amount: from Enter
+  in the amount to the probability's text changing, timed inside the page.
 
 Each officer has a different client and different prospect inputs (`plan_officers`: the shown probabilities all
 differ), so the answers can be checked against the in-process `CreditModel` and against each other (the browser
 test tests/test_officers.py drives the same sessions and checks them). With every page still open, the resident
 size (VmRSS) and proportional size (Pss, shared pages split between the processes sharing them: these add up) of
-each kernel and of the server are read from /proc; then the pages are closed (each asks Voilà to shut its kernel
-down). Processor time of the kernels, the server and the browser during the burst is read from /proc too: here
+each kernel and of the server are read with psutil; then the pages are closed (each asks Voilà to shut its kernel
+down). Processor time of the kernels, the server and the browser during the burst is read with psutil too: here
 Chromium runs on the same two cores as the server, in a branch it runs on the officers' computers. The load average
 is recorded before and after: the machine is shared.
 
@@ -39,9 +39,27 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .page import (CHANGED, CHROMIUM, CHROMIUM_ARGS, KERNEL_ID, LOAD_MS, PAGE_CLOCK, REPO, RESULTS, STEP_MS,
-                   _stat, alternating_clients, cpu_s, kernel_pid, kernel_pids, rss_mb, summary, voila_server,
-                   wait_quiet_kernel)
+import psutil
+
+from .page import (
+    CHANGED,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    KERNEL_ID,
+    LOAD_MS,
+    PAGE_CLOCK,
+    REPO,
+    RESULTS,
+    STEP_MS,
+    alternating_clients,
+    cpu_s,
+    kernel_pid,
+    kernel_pids,
+    rss_mb,
+    summary,
+    voila_server,
+    wait_quiet_kernel,
+)
 
 OFFICERS = 10
 # Guards against a hung run only (nothing is asserted on time): ten kernels starting together on two shared cores.
@@ -235,7 +253,7 @@ async def open_and_answer(browser, url: str, server_pid: int, officer: Officer,
             try:
                 await screenshot(page, failures / f"officer-{officer.index}-failed.png")
                 (failures / f"officer-{officer.index}-failed.html").write_text(await page.content())
-            except Exception:   # noqa: BLE001  a picture of the failure is a bonus
+            except Exception:   # a picture of the failure is a bonus
                 pass
     return s
 
@@ -246,7 +264,7 @@ async def screenshot(page, path: Path) -> None:
     await page.set_viewport_size({"width": WIDTH, "height": max(HEIGHT, min(int(height) + 16, 12_000))})
     try:   # bqplot draws a moment after the text: let the shown charts get their plot area first
         await page.wait_for_function(CHARTS_DRAWN, timeout=MANY_STEP_MS / 4)
-    except Exception:   # noqa: BLE001  an artefact, not a check: take the picture as it is
+    except Exception:   # an artefact, not a check: take the picture as it is
         pass
     await page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -269,31 +287,19 @@ async def close_session(s: Session, server_pid: int) -> bool:
 
 # ---- memory and processor ---------------------------------------------------------------------------------------
 def descendants(root: int) -> set[int]:
-    """Every process under `root` (children, their children...), from /proc's parent links."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            fields = _stat(int(entry.name))
-            if fields:
-                children.setdefault(int(fields[1]), []).append(int(entry.name))
-    found, todo = set(), [root]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            if child not in found:
-                found.add(child)
-                todo.append(child)
-    return found
+    """Every process under `root` (children, their children...)."""
+    try:
+        return {child.pid for child in psutil.Process(root).children(recursive=True)}
+    except psutil.Error:
+        return set()
 
 
 def pss_mb(pid: int) -> float | None:
     """Proportional set size: private pages plus a share of the pages shared with other processes."""
     try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        pass
-    return None
+        return round(psutil.Process(pid).memory_full_info().pss / 2**20, 1)
+    except psutil.Error:
+        return None
 
 
 def memory(server_pid: int, page_kernels: list[int]) -> dict:
@@ -357,7 +363,7 @@ def run(coroutine):
     def target():
         try:
             out["value"] = asyncio.run(coroutine)
-        except BaseException as error:   # noqa: BLE001  re-raised in the caller's thread
+        except BaseException as error:   # re-raised in the caller's thread
             out["error"] = error
 
     worker = threading.Thread(target=target, name="officers")

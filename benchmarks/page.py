@@ -13,7 +13,7 @@ Debian's Chromium (/usr/bin/chromium) with Playwright:
   in its box (the box updates as typed, so the kernel starts on the ID itself; Enter follows at once) to the
   `.cw-verdict` text changing, alternating favourable and unfavourable clients so that it changes every time;
   from Enter in a prospect field (AMT_CREDIT, alternating two amounts) to the `.cw-probability` text changing.
-- memory: resident size (VmRSS from /proc) of the server's `ipykernel_launcher` children: a page's kernel after
+- memory: resident size (RSS, from psutil) of the server's `ipykernel_launcher` children: a page's kernel after
   loading and after the answers, an idle pre-heated kernel, and the Voilà server itself.
 
 Writes benchmarks/results/page.json. Decisions go to a throw-away audit log, not the repository's.
@@ -35,6 +35,8 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+import psutil
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 RESULTS = HERE / "results"
@@ -43,7 +45,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 LOAD_MS = 180_000
 STEP_MS = 60_000
-TICK = os.sysconf("SC_CLK_TCK")
 
 # In-page clocks: armed before an action, started by the first `input` (or Enter keydown) event, stopped by the
 # check that sees the expected change (run on each animation frame by wait_for_function(polling="raf")).
@@ -71,41 +72,36 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _stat(pid: int) -> list[str] | None:
+def _cmdline(pid: int) -> str:
+    """A live process's command line; "" once it has ended (a zombie has none either)."""
     try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
+        return " ".join(psutil.Process(pid).cmdline())
+    except psutil.Error:
+        return ""
 
 
 def kernel_pids(server_pid: int) -> list[int]:
     """The server's `ipykernel_launcher` children (they run in sessions of their own)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            fields = _stat(int(entry.name))
-            try:
-                cmdline = (entry / "cmdline").read_bytes()
-            except OSError:
-                continue
-            if fields and int(fields[1]) == server_pid and b"ipykernel_launcher" in cmdline:
-                found.append(int(entry.name))
-    return sorted(found)
+    try:
+        children = psutil.Process(server_pid).children()
+    except psutil.Error:
+        return []
+    return sorted(c.pid for c in children if "ipykernel_launcher" in _cmdline(c.pid))
 
 
 def rss_mb(pid: int) -> float | None:
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        pass
-    return None
+        return round(psutil.Process(pid).memory_info().rss / 2**20, 1)
+    except psutil.Error:
+        return None
 
 
 def cpu_s(pid: int) -> float | None:
-    fields = _stat(pid)
-    return None if fields is None else (int(fields[11]) + int(fields[12])) / TICK
+    try:
+        times = psutil.Process(pid).cpu_times()
+    except psutil.Error:
+        return None
+    return times.user + times.system
 
 
 def wait_quiet_kernel(server_pid: int, exclude: set[int], quiet_s: float = 1.5, limit_s: float = 180) -> dict:
@@ -215,11 +211,8 @@ KERNEL_ID = "() => JSON.parse(document.getElementById('jupyter-config-data').tex
 def kernel_pid(server_pid: int, kernel_id: str) -> int | None:
     """The process of one of the server's kernels, found by its connection file's name."""
     for pid in kernel_pids(server_pid):
-        try:
-            if f"kernel-{kernel_id}.json".encode() in Path(f"/proc/{pid}/cmdline").read_bytes():
-                return pid
-        except OSError:
-            continue
+        if f"kernel-{kernel_id}.json" in _cmdline(pid):
+            return pid
     return None
 
 

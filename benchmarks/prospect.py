@@ -112,7 +112,8 @@ def one_split(tables: dict, train_ids: np.ndarray, test_ids: np.ndarray, seed: i
         p_old = old_form.booster.inplace_predict(old_form.builder.transform(
             {"application_test": unseen[["SK_ID_CURR", *FORM_BEFORE]]}).to_numpy(np.float32))
         out["prospect_auc_form_before"] = float(roc_auc_score(y, p_old))
-        out["prospect_auc_gain_of_added_fields"] = out["prospect_application_model"]["auc"] - out["prospect_auc_form_before"]
+        out["prospect_auc_gain_of_added_fields"] = (out["prospect_application_model"]["auc"]
+                                                     - out["prospect_auc_form_before"])
     return out
 
 

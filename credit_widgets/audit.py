@@ -134,7 +134,7 @@ def _append(conn: sqlite3.Connection, table: str, cols: tuple[str, ...], values:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
 
 
 class AuditLog:

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import i18n
-from .schema import FIELDS, label as column_label
+from .features import TABLE_COUNTS
+from .schema import FIELDS
+from .schema import label as column_label
 
 REASONS_PER_SIDE = 3
 # Features that make a good sentence, with how to show their value. A group picks the one that weighs most for
@@ -22,8 +24,9 @@ METRICS = {
     "CREDIT_TERM": "count", "BUREAU_ACTIVE_COUNT": "count", "BB_LATE_SHARE": "percent",
     "PREV_REFUSED_SHARE": "percent", "INST_LATE_SHARE": "percent", "CC_USAGE_MEAN": "percent",
 }
-HISTORY_COUNTS = {"history:bureau": "BUREAU_COUNT", "history:previous": "PREV_COUNT",
-                  "history:instalments": "INST_COUNT", "history:credit_card": "CC_MONTHS"}
+HISTORY_COUNTS = {group: TABLE_COUNTS[table] for group, table in (
+    ("history:bureau", "bureau"), ("history:previous", "previous_application"),
+    ("history:instalments", "installments_payments"), ("history:credit_card", "credit_card_balance"))}
 
 
 def input_label(name: str, lang: str) -> str:
@@ -43,7 +46,7 @@ class Grouping:
     members: dict[str, list[int]]  # input -> indices of the features it receives something from
 
     @classmethod
-    def from_sources(cls, feature_names: list[str], sources: dict[str, tuple[str, ...]]) -> "Grouping":
+    def from_sources(cls, feature_names: list[str], sources: dict[str, tuple[str, ...]]) -> Grouping:
         inputs: list[str] = []
         for name in feature_names:
             for source in sources[name]:
@@ -198,7 +201,9 @@ def describe(name: str, contribution: float, features: np.ndarray, feature_contr
         if style == "category" and value is not None and name in stats.category_rates:
             rate = stats.category_rates[name].get(str(value))
             if rate is not None:
-                fact += f" ({i18n.t('group_rate', lang, rate=i18n.percent(rate, lang, 1), overall=i18n.percent(stats.default_rate, lang, 1))})"
+                said = i18n.t("group_rate", lang, rate=i18n.percent(rate, lang, 1),
+                              overall=i18n.percent(stats.default_rate, lang, 1))
+                fact += f" ({said})"
         elif style != "category" and name in index and name in stats.repaid_median:
             median = _display(name, stats.repaid_median[name])
             fact += f" ({i18n.t('repaid_median', lang, value=_format(median, style, lang))})"

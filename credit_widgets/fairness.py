@@ -15,10 +15,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .schema import DAYS_PER_YEAR
+
 AGE_BANDS = ("<30", "30-39", "40-49", "50-59", "60+")
 _AGE_EDGES = (30, 40, 50, 60)
 AGE_BAND_MIDDLE = {"<30": 25.0, "30-39": 35.0, "40-49": 45.0, "50-59": 55.0, "60+": 65.0}  # years
-DAYS_PER_YEAR = 365.25
 GAP_ROW = "largest gap"
 RATES = ("approval_rate", "false_refusal_rate", "missed_default_rate")
 _WORDS = {
@@ -28,7 +29,8 @@ _WORDS = {
            "none": "{metric}: not measurable (fewer than two groups with a value)."},
     "fr": {"approval_rate": "taux d'acceptation", "false_refusal_rate": "part des bons clients refusés",
            "missed_default_rate": "part des défauts acceptés", "default_rate": "taux de défaut observé",
-           "sentence": "{metric} : écart maximal de {gap:.1f} points, entre {high} ({vhigh:.1%}) et {low} ({vlow:.1%}).",
+           "sentence": "{metric} : écart maximal de {gap:.1f} points, "
+                       "entre {high} ({vhigh:.1%}) et {low} ({vlow:.1%}).",
            "none": "{metric} : non mesurable (moins de deux groupes avec une valeur)."},
 }
 

@@ -117,10 +117,6 @@ def application_ratios(app: pd.DataFrame) -> pd.DataFrame:
 
 # ---- history aggregates: one function per table, each returning a frame indexed by SK_ID_CURR ----------------
 
-def _share(mask: pd.Series, key: pd.Series) -> pd.Series:
-    return mask.astype(float).groupby(key.to_numpy()).mean()
-
-
 def _bureau(bureau: pd.DataFrame) -> pd.DataFrame:
     key = bureau["SK_ID_CURR"]
     active = bureau["CREDIT_ACTIVE"].eq("Active")
@@ -290,10 +286,13 @@ def _credit_card(cc: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+# How many rows a client has in each history table (bureau_balance's months come with bureau's credits): none in
+# any of them is a thin file, and the explanations tell "no record" rather than a value.
+TABLE_COUNTS = {"bureau": "BUREAU_COUNT", "previous_application": "PREV_COUNT", "POS_CASH_balance": "POS_MONTHS",
+                "installments_payments": "INST_COUNT", "credit_card_balance": "CC_MONTHS"}
 # Which aggregate families each table produces; a family exists in the model iff its table was there at fit time.
-_COUNT_COLUMNS = ("BUREAU_COUNT", "BUREAU_ACTIVE_COUNT", "BUREAU_BAD_DEBT_COUNT", "BUREAU_RECENT_COUNT",
-                  "BB_MONTHS", "PREV_COUNT", "PREV_REFUSED_COUNT", "PREV_REFUSED_LAST_YEAR", "POS_MONTHS",
-                  "POS_COMPLETED_COUNT", "INST_COUNT", "CC_MONTHS")
+_COUNT_COLUMNS = (*TABLE_COUNTS.values(), "BUREAU_ACTIVE_COUNT", "BUREAU_BAD_DEBT_COUNT", "BUREAU_RECENT_COUNT",
+                  "BB_MONTHS", "PREV_REFUSED_COUNT", "PREV_REFUSED_LAST_YEAR", "POS_COMPLETED_COUNT")
 
 
 def history_features(tables: dict[str, pd.DataFrame], wanted: tuple[str, ...] = HISTORY_TABLES) -> pd.DataFrame:
@@ -364,7 +363,7 @@ class FeatureBuilder:
         own = set(self.application_columns)
         return [name for name, sources in RATIO_SOURCES.items() if set(sources) <= own]
 
-    def fit(self, tables: dict[str, pd.DataFrame], target: pd.Series | None = None) -> "FeatureBuilder":
+    def fit(self, tables: dict[str, pd.DataFrame], target: pd.Series | None = None) -> FeatureBuilder:
         app = self._application(tables)
         if target is None:
             target = app["TARGET"]
@@ -463,7 +462,7 @@ class FeatureBuilder:
                 "columns": self.columns_, "drop_building": self.drop_building}
 
     @classmethod
-    def from_dict(cls, spec: dict) -> "FeatureBuilder":
+    def from_dict(cls, spec: dict) -> FeatureBuilder:
         return cls(smoothing=spec["smoothing"], categories_=spec["categories"],
                    history_tables_=spec["history_tables"], feature_names_=spec["feature_names"],
                    columns_=spec.get("columns"), drop_building=spec.get("drop_building", False))

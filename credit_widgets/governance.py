@@ -17,7 +17,7 @@ import logging
 import os
 import tempfile
 import warnings
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .train import MODEL_NAME, TrainResult, model_card, write_artifacts
@@ -81,7 +81,7 @@ def register_candidate(result: TrainResult, data_dir, *, reason: str, card_secti
         client = _client(tracking_uri)
         mlflow.set_experiment(experiment)
         with tempfile.TemporaryDirectory() as tmp, mlflow.start_run(run_name="candidate") as run:
-            created = datetime.now(timezone.utc)
+            created = datetime.now(UTC)
             result.meta.update({"version": f"{created:%Y%m%d}-{run.info.run_id[:8]}", "run_id": run.info.run_id,
                                 "created": created.isoformat(timespec="seconds"), "model_name": name})
             mlflow.log_params({"n_rounds": result.n_rounds, "reason": reason[:500],
@@ -137,7 +137,7 @@ def promote(version: str, *, who: str, why: str, name: str = MODEL_NAME, trackin
             previous = str(client.get_model_version_by_alias(name, CHAMPION).version)
         except mlflow.exceptions.MlflowException:
             previous = "none"
-        when = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        when = datetime.now(UTC).isoformat(timespec="seconds")
         client.set_registered_model_alias(name, CHAMPION, str(version))
         for key, value in (("promoted_by", who), ("promoted_at", when), ("promotion_reason", why),
                            ("replaces", previous)):

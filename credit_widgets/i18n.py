@@ -15,8 +15,6 @@ _SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF"}
 TEXTS: dict[str, dict[str, str]] = {
     "favourable": {"fr": "Favorable", "en": "Favourable"},
     "unfavourable": {"fr": "Défavorable", "en": "Unfavourable"},
-    "raises_risk": {"fr": "augmente le risque", "en": "raises the risk"},
-    "lowers_risk": {"fr": "réduit le risque", "en": "lowers the risk"},
     "repaid_median": {"fr": "clients ayant remboursé : médiane {value}", "en": "clients who repaid: median {value}"},
     "group_rate": {"fr": "taux de défaut de ce groupe {rate}, contre {overall} en moyenne",
                    "en": "default rate in this group {rate}, against {overall} on average"},
@@ -43,7 +41,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "group:contact": {"fr": "Coordonnées fournies", "en": "Contact details given"},
     "group:application_time": {"fr": "Moment de la demande", "en": "Time of the application"},
     "group:building": {"fr": "Caractéristiques du logement (immeuble)", "en": "Building characteristics"},
-    "group_fact": {"fr": "{label}", "en": "{label}"},
     # one sentence per reason metric: {value} is the applicant's, formatted
     "metric:ANNUITY_INCOME_RATIO": {"fr": "la mensualité représente {value} du revenu mensuel",
                                     "en": "the monthly instalment is {value} of monthly income"},
@@ -53,12 +50,14 @@ TEXTS: dict[str, dict[str, str]] = {
                                   "en": "the credit is {value} of the goods price"},
     "metric:CREDIT_TERM": {"fr": "durée de remboursement de {value} mensualités",
                            "en": "repaid over {value} instalments"},
-    "metric:BUREAU_ACTIVE_COUNT": {"fr": "{value} crédit(s) en cours ailleurs", "en": "{value} active credit(s) elsewhere"},
+    "metric:BUREAU_ACTIVE_COUNT": {"fr": "{value} crédit(s) en cours ailleurs",
+                                   "en": "{value} active credit(s) elsewhere"},
     "metric:BB_LATE_SHARE": {"fr": "retards sur {value} des mois déclarés ailleurs",
                              "en": "late on {value} of the months reported elsewhere"},
     "metric:PREV_REFUSED_SHARE": {"fr": "{value} des demandes précédentes refusées",
                                   "en": "{value} of previous applications refused"},
-    "metric:INST_LATE_SHARE": {"fr": "{value} des échéances payées en retard", "en": "{value} of instalments paid late"},
+    "metric:INST_LATE_SHARE": {"fr": "{value} des échéances payées en retard",
+                               "en": "{value} of instalments paid late"},
     "metric:CC_USAGE_MEAN": {"fr": "carte utilisée à {value} de son plafond en moyenne",
                              "en": "card used at {value} of its limit on average"},
     "metric:plain": {"fr": "{label} : {value}", "en": "{label}: {value}"},
@@ -97,7 +96,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "error:service_refused": {"fr": "Le service de scoring a refusé la demande : {detail}",
                               "en": "The scoring service refused the request: {detail}"},
     # suggestions
-    "change:AMT_CREDIT": {"fr": "Réduire le crédit à {value}", "en": "Lower the credit to {value}"},
     "change:AMT_ANNUITY": {"fr": "Allonger la durée : mensualité de {value}",
                            "en": "Lengthen the term: monthly instalment of {value}"},
     "change:AMT_INCOME_TOTAL": {"fr": "Ajouter un co-emprunteur : revenu mensuel du foyer de {value}",
@@ -115,7 +113,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "ui:client_id_hint": {"fr": "Saisissez l'identifiant (SK_ID_CURR) : la réponse s'affiche dès qu'il est reconnu.",
                           "en": "Type the ID (SK_ID_CURR): the answer appears as soon as it is recognised."},
     "ui:close_ids": {"fr": "Identifiants proches : {ids}", "en": "Close IDs: {ids}"},
-    "ui:digits_only": {"fr": "Un identifiant ne contient que des chiffres.", "en": "An ID contains digits only."},
     "ui:key_facts": {"fr": "Le dossier", "en": "The file"},
     "ui:form_intro": {"fr": "Renseignez la situation du prospect : la réponse se met à jour à chaque champ validé "
                             "(Entrée ou changement de champ). Laissez vide ce qui n'est pas connu.",
@@ -154,8 +151,6 @@ TEXTS: dict[str, dict[str, str]] = {
                          "en": "No realistic change of the requested loan is enough to make the answer favourable."},
     "ui:margin_note": {"fr": "Réponse favorable avec une marge de {m} points.",
                        "en": "Favourable answer with a margin of {m} points."},
-    "ui:apply": {"fr": "Appliquer", "en": "Apply"},
-    "ui:new_probability": {"fr": "probabilité {p}", "en": "probability {p}"},
     "ui:outcome": {"fr": "Issue de l'entretien", "en": "Outcome of the meeting"},
     "ui:follows": {"fr": "Je suis l'avis", "en": "I follow the advice"},
     "ui:overrides": {"fr": "Je ne suis pas l'avis", "en": "I override the advice"},
@@ -209,7 +204,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "ui:officer_view": {"fr": "Vue du conseiller", "en": "Officer's view"},
     "ui:yes": {"fr": "Oui", "en": "Yes"},
     "ui:no": {"fr": "Non", "en": "No"},
-    "ui:unknown": {"fr": "—", "en": "—"},
     "report:title": {"fr": "Synthèse de la décision de crédit", "en": "Credit decision summary"},
     "report:date": {"fr": "Date", "en": "Date"},
     "report:model": {"fr": "Modèle", "en": "Model"},
@@ -253,7 +247,8 @@ TEXTS.update({
                       "en": "{step}: the answer becomes favourable (probability {to}, threshold {t})"},
     "recourse:partial": {"fr": "{step} : le risque passe de {from} à {to} ; le seuil est {t} (étape partielle)",
                          "en": "{step}: the risk goes from {from} to {to}; the threshold is {t} (partial step)"},
-    "recourse:headroom": {"fr": "{step} (probabilité {to}, seuil {t})", "en": "{step} (probability {to}, threshold {t})"},
+    "recourse:headroom": {"fr": "{step} (probabilité {to}, seuil {t})",
+                          "en": "{step} (probability {to}, threshold {t})"},
     "notice:title_unfavourable": {"fr": "Notification de refus de crédit", "en": "Notice of credit refusal"},
     "notice:title_favourable": {"fr": "Confirmation de réponse favorable", "en": "Confirmation of a favourable answer"},
     "notice:decision": {"fr": "Votre demande de crédit a reçu une réponse défavorable le {when}.",
@@ -269,7 +264,8 @@ TEXTS.update({
     "notice:nothing_to_improve": {"fr": "Aucun changement réaliste n'a été trouvé.",
                                   "en": "No realistic change was found."},
     "notice:review": {"fr": "Vous pouvez demander qu'une personne réexamine cette décision : répondez à ce courrier "
-                            "ou adressez-vous à votre conseiller dans les 30 jours, en citant la référence {reference}. "
+                            "ou adressez-vous à votre conseiller dans les 30 jours, "
+                            "en citant la référence {reference}. "
                             "Vous pouvez y joindre vos observations et tout document utile.",
                       "en": "You may ask for this decision to be reviewed by a person: reply to this notice or "
                             "contact your adviser within 30 days, quoting the reference {reference}. You may add "
@@ -304,7 +300,8 @@ LEVELS_FR = {
     "Y": "Oui", "N": "Non",
     # occupations
     "Laborers": "Ouvrier(ère)", "Sales staff": "Vendeur(se)", "Core staff": "Employé(e) qualifié(e)",
-    "Managers": "Cadre dirigeant", "Drivers": "Chauffeur", "High skill tech staff": "Technicien(ne) hautement qualifié(e)",
+    "Managers": "Cadre dirigeant", "Drivers": "Chauffeur",
+    "High skill tech staff": "Technicien(ne) hautement qualifié(e)",
     "Accountants": "Comptable", "Medicine staff": "Personnel médical", "Security staff": "Agent de sécurité",
     "Cooking staff": "Cuisinier(ère)", "Cleaning staff": "Agent d'entretien",
     "Private service staff": "Employé(e) de maison", "Low-skill Laborers": "Ouvrier(ère) non qualifié(e)",
@@ -314,7 +311,8 @@ LEVELS_FR = {
     "Self-employed": "Indépendant(e)", "Other": "Autre", "Medicine": "Santé", "Government": "Administration",
     "School": "Enseignement scolaire", "Kindergarten": "Crèche / maternelle", "Construction": "Bâtiment",
     "Housing": "Logement", "Security": "Sécurité", "Bank": "Banque", "Services": "Services", "Military": "Armée",
-    "Agriculture": "Agriculture", "Police": "Police", "Postal": "Poste", "Security Ministries": "Ministères de la sécurité",
+    "Agriculture": "Agriculture", "Police": "Police", "Postal": "Poste",
+    "Security Ministries": "Ministères de la sécurité",
     "Restaurant": "Restauration", "University": "Université", "Hotel": "Hôtellerie", "Electricity": "Électricité",
     "Telecom": "Télécommunications", "Emergency": "Services d'urgence", "Insurance": "Assurance",
     "Legal Services": "Services juridiques", "Advertising": "Publicité", "Culture": "Culture",
@@ -518,7 +516,8 @@ def amount(value, lang: str) -> str:
 def percent(share, lang: str, decimals: int = 0) -> str:
     if share is None or (isinstance(share, float) and math.isnan(share)):
         return "–"
-    return f"{number(100 * share, lang, decimals)}{NNBSP}%" if lang == "fr" else f"{number(100 * share, lang, decimals)}%"
+    shown = number(100 * share, lang, decimals)
+    return f"{shown}{NNBSP}%" if lang == "fr" else f"{shown}%"
 
 
 def years(value, lang: str) -> str:

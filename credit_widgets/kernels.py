@@ -17,7 +17,6 @@ voila.json names it (`VoilaConfiguration.multi_kernel_manager_class`); Voilà 0.
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from jupyter_server._tz import utcnow

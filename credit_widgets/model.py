@@ -14,8 +14,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .features import FeatureBuilder
-from .recourse import MAX_ANNUITY_SHARE, MAX_TERM, Suggestion  # noqa: F401  (their home was here)
+from . import i18n
+from .data import default_data_dir
+from .explain import Grouping, reasons
+from .features import TABLE_COUNTS, FeatureBuilder
+from .population import Population, _display
+from .recourse import MAX_ANNUITY_SHARE, MAX_TERM, Suggestion, suggest  # noqa: F401  (their home was here)
+from .rows import Applicant, RowReader
+from .schema import FIELDS
+from .validate import InputError, validate_prospect
 
 BOOSTER_FILE = "booster.ubj"
 FEATURES_FILE = "features.json"
@@ -48,8 +55,8 @@ class ScoringModel:
     folder: Path | None = None          # where the artefacts were read from
 
     @classmethod
-    def load(cls, model_dir: Path | str | None = None) -> "ScoringModel":
-        import xgboost as xgb
+    def load(cls, model_dir: Path | str | None = None) -> ScoringModel:
+        import xgboost as xgb  # see _decide_many
 
         folder = artifacts_dir(Path(model_dir) if model_dir else default_model_dir())
         missing = [f for f in (BOOSTER_FILE, FEATURES_FILE, META_FILE) if not (folder / f).exists()]
@@ -65,7 +72,7 @@ class ScoringModel:
         return cls(booster, builder, meta, folder)
 
     @classmethod
-    def load_application(cls, model_dir: Path | str | None = None) -> "ScoringModel | None":
+    def load_application(cls, model_dir: Path | str | None = None) -> ScoringModel | None:
         """The application model stored with the client model (None for a model trained before there was one)."""
         folder = artifacts_dir(Path(model_dir) if model_dir else default_model_dir()) / APPLICATION_DIR
         return cls.load(folder) if (folder / META_FILE).exists() else None
@@ -90,12 +97,6 @@ class ScoringModel:
         matrix = np.ascontiguousarray(matrix, dtype=np.float32)
         return self.booster.inplace_predict(matrix, validate_features=False).astype(float)
 
-    def score_tables(self, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-        features = self.features(tables)
-        probability = self.predict_proba(features)
-        return pd.DataFrame({"SK_ID_CURR": features.index.to_numpy(), "probability": probability,
-                             "decision": decide(probability, self.threshold)})
-
 
 def _hash_files(*paths: Path) -> str:
     digest = hashlib.sha256()
@@ -106,9 +107,10 @@ def _hash_files(*paths: Path) -> str:
 
 # ---- the decision core: what the page, the API and batch jobs all call ------------------------------------------
 
-@dataclass
+@dataclass(frozen=True)
 class Decision:
-    """One credit decision, with everything needed to show and explain it."""
+    """One credit decision, with everything needed to show and explain it. Frozen: what was decided stays as it was
+    shown and logged; a changed answer is a new Decision (`dataclasses.replace`)."""
 
     probability: float
     threshold: float
@@ -130,39 +132,14 @@ class Decision:
     model_features: np.ndarray = field(repr=False, default=None)   # the deciding model's own features
 
     def verdict(self, lang: str = "fr") -> str:
-        from . import i18n
-
         return i18n.t("favourable" if self.favourable else "unfavourable", lang)
 
 
-@dataclass
-class Applicant:
-    """One row of a batch, resolved: a known client (row in the base), possibly with changed inputs, or a prospect."""
-
-    client_id: int | None
-    row: int | None
-    inputs: dict
-    changed: bool
-
-
-def _missing(value) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    return isinstance(value, float) and np.isnan(value)
-
-
-def _plain(value):
-    """numpy scalars to Python ones (validation checks Python types)."""
-    return value.item() if isinstance(value, np.generic) else value
-
-
-class CreditModel:
-    """The trained model with its client base: score, explain, position and suggest."""
+class CreditModel(RowReader):
+    """The trained model with its client base: score, explain, position and suggest (many rows at once: `rows`)."""
 
     def __init__(self, scoring: ScoringModel, population, model_dir: Path, data_dir: Path,
                  application: ScoringModel | None = None):
-        from .explain import Grouping
-
         self.scoring = scoring
         # prospects are decided by the application model (what the form asks); without one, by the client model
         self.application = application
@@ -175,15 +152,10 @@ class CreditModel:
         self.grouping = Grouping.from_sources(scoring.feature_names, scoring.builder.feature_sources())
         self.feature_index = {name: j for j, name in enumerate(scoring.feature_names)}
         self._client_ids = None
-        self._count_index = [self.feature_index[c] for c in ("BUREAU_COUNT", "PREV_COUNT", "INST_COUNT",
-                                                             "POS_MONTHS", "CC_MONTHS") if c in self.feature_index]
+        self._count_index = [self.feature_index[c] for c in TABLE_COUNTS.values() if c in self.feature_index]
 
     @classmethod
-    def load(cls, model_dir: Path | str | None = None, data_dir: Path | str | None = None) -> "CreditModel":
-        from .data import default_data_dir
-        from .explain import Grouping
-        from .population import Population
-
+    def load(cls, model_dir: Path | str | None = None, data_dir: Path | str | None = None) -> CreditModel:
         model_dir = Path(model_dir) if model_dir else default_model_dir()
         data_dir = Path(data_dir) if data_dir else default_data_dir()
         scoring = ScoringModel.load(model_dir)
@@ -213,8 +185,6 @@ class CreditModel:
         group, label(lang)), in schema order: exactly the application columns the application model uses, so the
         form asks everything that decides and nothing else. Values are in displayed units, `from_display` turns
         them into data units."""
-        from .schema import FIELDS
-
         if self.application is None:
             return [f for f in FIELDS.values() if f.ask_prospect]
         used = set(self.application.builder.application_columns)
@@ -229,8 +199,6 @@ class CreditModel:
         return self._decide(self.population.features[row], self._application_row(row), int(client_id), row)
 
     def _known_row(self, client_id) -> int:
-        from .validate import InputError
-
         if isinstance(client_id, bool) or not isinstance(client_id, (int, np.integer)):
             if isinstance(client_id, str) and client_id.strip().isdigit():
                 client_id = int(client_id.strip())
@@ -242,8 +210,6 @@ class CreditModel:
         return row
 
     def score_prospect(self, inputs) -> Decision:
-        from .validate import validate_prospect
-
         clean = validate_prospect(inputs)
         features = self._prospect_features([clean])[0]
         return self._decide(features, {k: v for k, v in clean.items() if k != "SK_ID_CURR"}, None, None)
@@ -276,9 +242,7 @@ class CreditModel:
         """Probabilities and exact TreeSHAP in one call per model, then reasons and flags row by row. `features` are
         the client model's (the client base's space: flags, positions); prospects are decided by the application
         model on its own features, and explained by them only."""
-        import xgboost as xgb
-
-        from .explain import reasons
+        import xgboost as xgb  # not at the top: `import credit_widgets` stays cheap until a model is loaded
 
         features = np.ascontiguousarray(features, dtype=np.float32)
         routes = self._routes(rows)
@@ -321,88 +285,8 @@ class CreditModel:
             features=features, row=row, model=model,
             model_features=features if model_features is None else model_features)
 
-    # ---- many applicants at once: the API and batch jobs --------------------------------------------------
-    def read_rows(self, records) -> list[Applicant]:
-        """Rows as the API takes them, checked one by one: `SK_ID_CURR` alone is a known client; a known
-        `SK_ID_CURR` with application columns is that client with those inputs changed (history kept, as
-        `rescore`); application columns alone (or with an unknown id, echoed back) are a prospect. Missing values
-        (None, NaN, and Home Credit's codes for nothing, as the loader reads them) are left out. A bad row raises InputError with `.row` set to its position."""
-        from .data import means_nothing
-        from .validate import InputError, validate_prospect
-
-        applicants = []
-        for i, record in enumerate(records):
-            try:
-                given = {k: _plain(v) for k, v in record.items() if not _missing(v) and not means_nothing(k, v)}
-                client_id = given.pop("SK_ID_CURR", None)
-                if isinstance(client_id, float) and client_id.is_integer():
-                    client_id = int(client_id)   # an id column with nulls arrives as floats
-                if not given:
-                    if client_id is None:
-                        raise InputError(None, "empty_row")
-                    row = self._known_row(client_id)
-                    applicants.append(Applicant(int(client_id), row, self._application_row(row), changed=False))
-                    continue
-                row = (self.population.row(client_id) if isinstance(client_id, (int, np.integer))
-                       and not isinstance(client_id, bool) else None)
-                if row is not None:
-                    # only what differs from the client's file is checked: the file's own values are in the base
-                    # already, including the few outside the officer's ranges (e.g. a credit above 5 million)
-                    stored = self._application_row(row)
-                    changes = validate_prospect({k: v for k, v in given.items() if stored.get(k) != v})
-                    applicants.append(Applicant(int(client_id), row, {**stored, **changes}, changed=bool(changes)))
-                else:
-                    inputs = {k: v for k, v in validate_prospect(given).items() if k != "SK_ID_CURR"}
-                    applicants.append(Applicant(client_id, None, inputs, changed=False))
-            except InputError as error:
-                error.row = i
-                raise
-        return applicants
-
-    def features_of(self, applicants: list[Applicant]) -> np.ndarray:
-        """The model's features of every applicant, built in at most two batched passes."""
-        features = np.empty((len(applicants), len(self.scoring.feature_names)), dtype=np.float32)
-        known = [i for i, a in enumerate(applicants) if a.row is not None and not a.changed]
-        if known:
-            features[known] = self.population.features[[applicants[i].row for i in known]]
-        variants = [i for i, a in enumerate(applicants) if a.changed]
-        if variants:
-            features[variants] = self._variant_features([applicants[i] for i in variants])
-        prospects = [i for i, a in enumerate(applicants) if a.row is None]
-        if prospects:
-            features[prospects] = self._prospect_features([applicants[i].inputs for i in prospects])
-        return features
-
-    def probabilities(self, applicants: list[Applicant]) -> np.ndarray:
-        """Default probabilities, each from the model that decides it (`models_of`)."""
-        routes = self._routes([a.row for a in applicants])
-        probabilities = np.empty(len(applicants))
-        if (~routes).any():
-            chosen = [applicants[i] for i in np.flatnonzero(~routes)]
-            probabilities[~routes] = self.scoring.predict_proba(self.features_of(chosen))
-        if routes.any():
-            chosen = [applicants[i].inputs for i in np.flatnonzero(routes)]
-            probabilities[routes] = self.application.predict_proba(self._application_features(chosen))
-        return probabilities
-
-    def models_of(self, applicants: list[Applicant]) -> list[str]:
-        """Which model decides each applicant: "application" for a prospect, "client" for a known client."""
-        return ["application" if r else "client" for r in self._routes([a.row for a in applicants])]
-
-    def thresholds_of(self, applicants: list[Applicant]) -> np.ndarray:
-        """Each applicant's threshold: that of the model that decides it."""
-        application = self.application.threshold if self.application is not None else self.threshold
-        return np.array([application if m == "application" else self.threshold for m in self.models_of(applicants)])
-
-    def decide_all(self, applicants: list[Applicant]) -> list[Decision]:
-        return self._decide_many(self.features_of(applicants), [a.inputs for a in applicants],
-                                 [a.client_id if a.row is not None else None for a in applicants],
-                                 [a.row for a in applicants])
-
     # ---- the client base ----------------------------------------------------------------------------------
     def position(self, decision: Decision, column: str) -> dict:
-        from .validate import InputError
-
         if column not in self.population.positions:
             raise InputError(column, "unknown_column")
         return self.population.position(column, float(decision.features[self.feature_index[column]]))
@@ -415,8 +299,6 @@ class CreditModel:
 
     def base_sample(self, x: str, y: str, count: int = 1500) -> dict:
         """A fixed random sample of clients with a known outcome, two inputs in displayed units (for a scatter)."""
-        from .population import _display
-
         known = np.flatnonzero(~np.isnan(self.population.target))
         chosen = np.random.default_rng(0).choice(known, min(count, len(known)), replace=False)
         values = {axis: _display(name, self.population.features[chosen, self.feature_index[name]].astype(float))
@@ -427,8 +309,6 @@ class CreditModel:
         """The same applicant with some application inputs changed (a suggestion applied); history unchanged."""
         if decision.client_id is None:
             return self.score_prospect({**decision.inputs, **changes})
-        from .validate import validate_prospect
-
         variant = {**decision.inputs, **validate_prospect(changes)}
         applicant = Applicant(decision.client_id, decision.row, variant, changed=True)
         return self._decide(self._variant_features([applicant])[0], variant, decision.client_id, decision.row)
@@ -438,8 +318,6 @@ class CreditModel:
         """Unfavourable: up to `limit` smallest realistic changes that make it favourable, or the best partial steps
         when none does. Favourable: how much more credit would still be favourable (kind "headroom").
         The search lives in `recourse`."""
-        from .recourse import suggest
-
         return suggest(self, decision, limit)
 
     def _variant_features(self, applicants: list[Applicant]) -> np.ndarray:

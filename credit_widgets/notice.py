@@ -44,7 +44,9 @@ def notice_html(decision, suggestions=(), lang: str = "fr", *, reference: str, o
     parts = [f"<h1>{e(title)}</h1>",
              f'<p class="verdict" data-decision="{"favourable" if favourable else "unfavourable"}">'
              f'{e(i18n.t("notice:decision_favourable" if favourable else "notice:decision", lang, when=date))}</p>',
-             f'<p class="reference"><small>{e(i18n.t("notice:reference", lang, reference=reference, version=decision.model_version))}</small></p>']
+             '<p class="reference"><small>'
+             f'{e(i18n.t("notice:reference", lang, reference=reference, version=decision.model_version))}'
+             '</small></p>']
     if favourable:
         parts.append(f"<p>{e(i18n.t('notice:favourable_next', lang))}</p>")
     else:

@@ -100,7 +100,7 @@ class Population:
 
     # ---- building ------------------------------------------------------------------------------------------
     @classmethod
-    def build(cls, scoring, data_dir: Path, grouping: Grouping) -> "Population":
+    def build(cls, scoring, data_dir: Path, grouping: Grouping) -> Population:
         import xgboost as xgb
 
         wanted = list(APPLICATION_TABLES) + list(scoring.builder.history_tables_)
@@ -203,7 +203,7 @@ class Population:
             shutil.rmtree(staging, ignore_errors=True)
 
     @classmethod
-    def load(cls, folder: Path) -> "Population":
+    def load(cls, folder: Path) -> Population:
         meta = json.loads((folder / COMPLETE).read_text())
         arrays = {name: np.load(folder / "arrays" / f"{i}.npy", mmap_mode="r") for i, name in enumerate(meta["arrays"])}
         positions: dict = {}
@@ -218,7 +218,7 @@ class Population:
                    meta["feature_names"])
 
     @classmethod
-    def cached(cls, scoring, data_dir: Path, grouping: Grouping, model_dir: Path) -> "Population":
+    def cached(cls, scoring, data_dir: Path, grouping: Grouping, model_dir: Path) -> Population:
         key = hashlib.sha256(f"{CACHE_VERSION}:{scoring.meta['artifact_hash']}:{data_fingerprint(data_dir)}:"
                              f"{Path(data_dir).resolve()}".encode()).hexdigest()[:16]
         roots = (Path(model_dir) / "cache", Path.home() / ".cache" / "credit_widgets")

@@ -19,17 +19,16 @@ import os
 import threading
 from pathlib import Path
 
+import mlflow.pyfunc
 import numpy as np
 import pandas as pd
-import mlflow.pyfunc
 from mlflow.exceptions import MlflowException
 from mlflow.models.signature import ModelSignature
 from mlflow.protos.databricks_pb2 import BAD_REQUEST, INVALID_PARAMETER_VALUE
 from mlflow.types.schema import ColSpec, ParamSchema, ParamSpec, Schema
 
-from .schema import TABLES
+from .schema import APPLICATION_COLUMNS
 
-APPLICATION_COLUMNS = tuple(TABLES["application_test"].columns)
 # One request is scored row by row (reasons and SHAP for each): past this many rows, use credit_widgets.score.
 MAX_ROWS = int(os.environ.get("CREDIT_API_MAX_ROWS", "1000"))
 OUTPUT_COLUMNS = ["SK_ID_CURR", "probability", "decision", "threshold", "reasons", "model"]
@@ -150,12 +149,13 @@ class CreditPyfunc(mlflow.pyfunc.PythonModel):
 
 
 def signature() -> ModelSignature:
-    """Outputs and the `explain` and `reasons` parameters. No input schema on purpose: MLflow (3.17) silently drops columns the
-    schema does not know and answers its own type errors, so the rows go unchanged to `predict`, which names the
-    wrong field (unknown column, text in a number, value out of range) in a 400. Every application column is
+    """Outputs and the `explain` and `reasons` parameters. No input schema on purpose: MLflow (3.17) silently drops
+    columns the schema does not know and answers its own type errors, so the rows go unchanged to `predict`, which
+    names the wrong field (unknown column, text in a number, value out of range) in a 400. Every application column is
     accepted and each is optional (`APPLICATION_COLUMNS`; the input example shows a prospect)."""
     outputs = [ColSpec("long", "SK_ID_CURR", required=False), ColSpec("double", "probability"),
-               ColSpec("string", "decision"), ColSpec("double", "threshold"), ColSpec("string", "reasons", required=False),
+               ColSpec("string", "decision"), ColSpec("double", "threshold"),
+               ColSpec("string", "reasons", required=False),
                ColSpec("string", "contributions", required=False), ColSpec("string", "model", required=False)]
     return ModelSignature(inputs=None, outputs=Schema(outputs),
                           params=ParamSchema([ParamSpec("explain", "boolean", False),

@@ -14,10 +14,11 @@ answer is constant between the amounts where one of them crosses a split thresho
 such piece, at its edge nearest today's value, finds the smallest flip the bounds allow, exactly up to a whole euro
 of credit or income (annuity and goods price follow to the cent, so the term and goods ratio stay today's); pairs of
 levers use a coarser grid of those candidates (PAIR_STEPS per lever). Measured against an even grid of 300 amounts
-per lever in tests/test_recourse.py; about 1,000 candidates in all, scored in one predict. Candidates are scored in one batch on the
-decision's own feature vector (ratios recomputed with the FeatureBuilder's `application_ratios`), then the chosen
-ones are scored again through the model that decided (`_score_variants`, or `score_history_variants` for history
-levers) and only those scores are shown. If the two ever disagree the whole set goes through the decider.
+per lever in tests/test_recourse.py; about 1,000 candidates in all, scored in one predict. Candidates are scored in
+one batch on the decision's own feature vector (ratios recomputed with the FeatureBuilder's `application_ratios`),
+then the chosen ones are scored again through the model that decided (`_score_variants`, or
+`score_history_variants` for history levers) and only those scores are shown. If the two ever disagree the whole
+set goes through the decider.
 Through the scoring API (`remote.ApiCreditModel`, `history_levers = False`) only the loan's levers are searched:
 the served model takes application rows and could not verify a change of history.
 """
@@ -29,8 +30,18 @@ import numpy as np
 import pandas as pd
 
 from .features import RATIO_SOURCES, _safe_ratio, application_ratios
-from .levers import (DIRECTIONS, ENQUIRY_COLUMNS, FORBIDDEN, MAX_ANNUITY_SHARE, MAX_TERM, PAIR_STEPS,  # noqa: F401
-                     Step, _given, application_steps, history_steps)
+from .levers import (  # noqa: F401
+    DIRECTIONS,
+    ENQUIRY_COLUMNS,
+    FORBIDDEN,
+    MAX_ANNUITY_SHARE,
+    MAX_TERM,
+    PAIR_STEPS,
+    Step,
+    _given,
+    application_steps,
+    history_steps,
+)
 
 
 class Suggestion:

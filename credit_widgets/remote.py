@@ -8,6 +8,7 @@ Plain HTTP (urllib): no MLflow import in the page's kernel.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import urllib.error
@@ -16,8 +17,9 @@ import urllib.request
 import numpy as np
 
 from .explain import Reason
-from .model import Applicant, CreditModel, Decision
-from .validate import InputError
+from .model import CreditModel, Decision
+from .rows import Applicant
+from .validate import InputError, validate_prospect
 
 API_URL_VARIABLE = "CREDIT_API_URL"
 TIMEOUT_SECONDS = float(os.environ.get("CREDIT_API_TIMEOUT", "20"))
@@ -45,7 +47,7 @@ class ApiCreditModel(CreditModel):
     history_levers = False
 
     @classmethod
-    def load(cls, model_dir=None, data_dir=None, url: str | None = None) -> "ApiCreditModel":
+    def load(cls, model_dir=None, data_dir=None, url: str | None = None) -> ApiCreditModel:
         model = super().load(model_dir, data_dir)
         model.url = (url or os.environ[API_URL_VARIABLE]).rstrip("/")
         return model
@@ -58,8 +60,6 @@ class ApiCreditModel(CreditModel):
                               row)
 
     def score_prospect(self, inputs) -> Decision:
-        from .validate import validate_prospect
-
         clean = {k: v for k, v in validate_prospect(inputs).items() if k != "SK_ID_CURR"}
         (answer,) = self._post([{k: v for k, v in clean.items() if v is not None}], explain=True)
         return self._from_api(answer, self._prospect_features([clean])[0], clean, None, None)
@@ -67,8 +67,6 @@ class ApiCreditModel(CreditModel):
     def rescore(self, decision: Decision, changes: dict) -> Decision:
         if decision.client_id is None:
             return self.score_prospect({**decision.inputs, **changes})
-        from .validate import validate_prospect
-
         variant = {**decision.inputs, **validate_prospect(changes)}
         (answer,) = self._post([self._client_changes(decision, variant)], explain=True)
         features = self._variant_features([Applicant(decision.client_id, decision.row, variant, changed=True)])[0]
@@ -99,8 +97,8 @@ class ApiCreditModel(CreditModel):
         decision = self._decision(float(answer["probability"]), float(answer["threshold"]), base_value,
                                   contributions, reasons, np.asarray(features, dtype=np.float32), inputs,
                                   client_id, row, model=answer.get("model") or "client")
-        decision.favourable = answer["decision"] == "favourable"   # the served model's word, not recomputed
-        return decision
+        # the served model's word, not recomputed
+        return dataclasses.replace(decision, favourable=answer["decision"] == "favourable")
 
     def _post(self, rows: list[dict], **params) -> list[dict]:
         columns = sorted({column for row in rows for column in row})

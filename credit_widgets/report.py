@@ -74,9 +74,9 @@ def decision_html(decision, lang: str = "fr", suggestions=(), *, reference: str 
     if original is not None and (changes or steps_done):
         said = "; ".join([f"{input_label(c, lang)} → {_value(c, v, lang)}" for c, v in changes.items()]
                          + list(steps_done))
-        simulation = (f"<p class='simulation'><b>⚗ {e(t('ui:simulation', changes=said))}</b><br>"
-                      f"{e(t('ui:simulation_original', verdict=original.verdict(lang), p=i18n.percent(original.probability, lang, 1)))}"
-                      f"</p>")
+        before = t("ui:simulation_original", verdict=original.verdict(lang),
+                   p=i18n.percent(original.probability, lang, 1))
+        simulation = f"<p class='simulation'><b>⚗ {e(t('ui:simulation', changes=said))}</b><br>{e(before)}</p>"
     steps = items(f"<li>{e(s.summary(lang))}</li>" for s in suggestions)   # partial steps say how far they get
     if outcome is not None:
         action, why = outcome

@@ -13,7 +13,6 @@ import numpy as np
 TABLE_NAMES = ("application_train", "application_test", "bureau", "bureau_balance", "previous_application",
                "POS_CASH_balance", "installments_payments", "credit_card_balance")
 APPLICATION_TABLES = ("application_train", "application_test")
-KINDS = ("id", "int", "float", "category")
 
 # Kinds: SK_ID_* keys are "id"; text is "category"; a number is "int" when it counts, flags or dates something and
 # every real value is whole (AMT_* money stays "float" even when whole, except the AMT_REQ_CREDIT_BUREAU_* counts).
@@ -152,9 +151,12 @@ GROUP_LABELS = {
     "housing_family": {"fr": "Famille et logement", "en": "Family and housing"},
     "external": {"fr": "Scores externes", "en": "External scores"},
 }
+# What an application row may hold (name -> kind, official order): the API, Spark and the input checks accept these.
+APPLICATION_COLUMNS = dict(TABLES["application_test"].columns)
 FIELD_KINDS = ("amount", "number", "integer", "choice", "flag", "score")
 # The data counts days backwards from the application; people think in years since then.
-DAYS_TO_YEARS = -1 / 365.25
+DAYS_PER_YEAR = 365.25
+DAYS_TO_YEARS = -1 / DAYS_PER_YEAR
 
 
 def _check_lang(lang: str) -> None:

@@ -32,9 +32,8 @@ import time
 import warnings
 from pathlib import Path
 
-from .schema import APPLICATION_TABLES, TABLES
+from .schema import APPLICATION_COLUMNS, APPLICATION_TABLES, TABLES
 
-APPLICATION_COLUMNS = tuple(TABLES["application_test"].columns)
 # Rows per Arrow batch, i.e. per call of the model's predict: the pyfunc refuses more than CREDIT_API_MAX_ROWS
 # (1000 by default) per call. Batches of 10,000 (with the limit raised to match) were no faster on 356,255 rows
 # (2,963 vs 2,900 rows/s, benchmarks/batch.py) and took more memory: the per-row work dominates, not the per-call
@@ -267,7 +266,8 @@ def main(argv=None) -> int:
     parser.add_argument("--model", default="models", help="MLflow model: folder, models:/name@alias, runs:/...")
     parser.add_argument("--data", nargs="+", required=True,
                         help="application files or folders (local paths, or URIs Spark reads: hdfs://, s3a://...)")
-    parser.add_argument("--out", required=True, help="output folder (path or URI): parquet, or CSV if it ends with .csv")
+    parser.add_argument("--out", required=True,
+                        help="output folder (path or URI): parquet, or CSV if it ends with .csv")
     parser.add_argument("--master", default=None,
                         help="Spark master (default: spark-submit's, else local[2])")
     parser.add_argument("--base", default=None,

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .schema import TABLES
+from .schema import DAYS_PER_YEAR, TABLES
 
 ANOMALY_DAYS = 365243  # Home Credit's code for "no date" (not employed, never drawn...)
 TARGET_DEFAULT_RATE = 0.08
@@ -108,7 +108,7 @@ def _applications(rng, ids: np.ndarray, z: np.ndarray) -> tuple[dict, dict]:
     couple = np.isin(family, ["Married", "Civil marriage"])
     children = np.minimum(rng.poisson(0.42 * (age < 55) + 0.05, n), 6).astype(float)
     years_employed = np.minimum(rng.gamma(1.3, 4.5, n), np.maximum(age - 18.5, 0.2))
-    days_employed = np.where(not_employed, ANOMALY_DAYS, -np.round(years_employed * 365.25))
+    days_employed = np.where(not_employed, ANOMALY_DAYS, -np.round(years_employed * DAYS_PER_YEAR))
 
     income = np.exp(np.log(147_000) + 0.45 * rng.standard_normal(n) + 0.25 * higher + 0.15 * z
                     + 0.12 * (income_type == "Commercial associate") - 0.25 * pensioner)
@@ -162,10 +162,10 @@ def _applications(rng, ids: np.ndarray, z: np.ndarray) -> tuple[dict, dict]:
         "NAME_HOUSING_TYPE": _pick(rng, {"House / apartment": 88.7, "With parents": 4.8, "Municipal apartment": 3.6,
                                          "Rented apartment": 1.6, "Office apartment": 0.9, "Co-op apartment": 0.4}, n),
         "REGION_POPULATION_RELATIVE": REGION_POPULATIONS[rng.integers(0, len(REGION_POPULATIONS), n)],
-        "DAYS_BIRTH": -np.round(age * 365.25),
+        "DAYS_BIRTH": -np.round(age * DAYS_PER_YEAR),
         "DAYS_EMPLOYED": days_employed.astype(float),
-        "DAYS_REGISTRATION": -np.round(rng.uniform(0, 1, n) * (age - 18) * 365.25),
-        "DAYS_ID_PUBLISH": -np.round(rng.uniform(0, 1, n) * np.minimum(age - 14, 17) * 365.25),
+        "DAYS_REGISTRATION": -np.round(rng.uniform(0, 1, n) * (age - 18) * DAYS_PER_YEAR),
+        "DAYS_ID_PUBLISH": -np.round(rng.uniform(0, 1, n) * np.minimum(age - 14, 17) * DAYS_PER_YEAR),
         "OWN_CAR_AGE": np.where(car, np.minimum(rng.gamma(2.0, 6.0, n).round(), 65), np.nan),
         "FLAG_MOBIL": np.ones(n),
         "FLAG_EMP_PHONE": (~not_employed).astype(float),
@@ -199,7 +199,7 @@ def _applications(rng, ids: np.ndarray, z: np.ndarray) -> tuple[dict, dict]:
     cols["OBS_60_CNT_SOCIAL_CIRCLE"] = cols["OBS_30_CNT_SOCIAL_CIRCLE"]
     cols["DEF_60_CNT_SOCIAL_CIRCLE"] = np.minimum(cols["DEF_30_CNT_SOCIAL_CIRCLE"], cols["OBS_30_CNT_SOCIAL_CIRCLE"])
     cols["DEF_30_CNT_SOCIAL_CIRCLE"] = cols["DEF_60_CNT_SOCIAL_CIRCLE"].copy()
-    for name, kind in TABLES["application_train"].columns.items():
+    for name in TABLES["application_train"].columns:
         if name.startswith("FLAG_DOCUMENT_") and name not in cols:
             cols[name] = (rng.random(n) < 0.003).astype(float)
     no_bureau_requests = rng.random(n) < 0.135
@@ -222,8 +222,8 @@ def _applications(rng, ids: np.ndarray, z: np.ndarray) -> tuple[dict, dict]:
     cols["WALLSMATERIAL_MODE"] = np.where(has_housing_info & (rng.random(n) < 0.97), _pick(
         rng, {"Panel": 44, "Stone, brick": 42, "Block": 7, "Wooden": 3, "Mixed": 1.6, "Monolithic": 1.2,
               "Others": 1.0}, n), np.nan).astype(object)
-    cols["EMERGENCYSTATE_MODE"] = np.where(has_housing_info, np.where(rng.random(n) < 0.985, "No", "Yes").astype(object),
-                                           np.nan).astype(object)
+    emergency = np.where(rng.random(n) < 0.985, "No", "Yes").astype(object)
+    cols["EMERGENCYSTATE_MODE"] = np.where(has_housing_info, emergency, np.nan).astype(object)
 
     hidden = {"age": age, "income": income, "annuity": annuity, "not_employed": not_employed,
               "years_employed": np.where(not_employed, 0.0, years_employed), "higher": higher,
@@ -233,7 +233,7 @@ def _applications(rng, ids: np.ndarray, z: np.ndarray) -> tuple[dict, dict]:
 
 def _bureau(rng, ids, z, next_id: int):
     n = len(ids)
-    has = rng.random(n) < _sigmoid(1.8 + 0.02 * 0)  # ~86 % of real clients have a bureau record
+    has = rng.random(n) < _sigmoid(1.8)  # ~86 % of real clients have a bureau record
     counts = np.where(has, 1 + rng.poisson(4.5, n), 0)
     owner = np.repeat(np.arange(n), counts)
     m = len(owner)

@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib.metadata import version as package_version
 from pathlib import Path
 
@@ -25,7 +25,7 @@ import pandas as pd
 
 from .data import DataError, load_tables
 from .features import HISTORY_TABLES, FeatureBuilder, history_features
-from .model import BOOSTER_FILE, FEATURES_FILE, META_FILE
+from .model import APPLICATION_DIR, BOOSTER_FILE, FEATURES_FILE, META_FILE
 
 DEFAULT_PARAMS = {
     "objective": "binary:logistic",
@@ -48,7 +48,6 @@ MODEL_NAME = "credit-widgets"
 EXPERIMENT = "credit-widgets"
 BORDERLINE_BAND = 0.02  # |probability - threshold| below this is shown as borderline
 STOPPING_SHARE = 0.15   # of each training fold, kept aside to choose the number of trees
-APPLICATION_DIR = "application"   # the prospects' model, inside the client model's artefacts folder
 # Risk can only fall as an external score rises: constraining the trees so keeps noise from bending it on few rows.
 DECREASING = ("EXT_SOURCE_1", "EXT_SOURCE_2", "EXT_SOURCE_3", "EXT_SOURCE_MEAN", "EXT_SOURCE_MIN", "EXT_SOURCE_MAX",
               "EXT_SOURCE_PROD")
@@ -105,7 +104,7 @@ class TrainResult:
     params: dict
     n_rounds: int
     meta: dict = field(default_factory=dict)
-    application: "TrainResult | None" = None   # the prospects' model trained beside this one (train.train)
+    application: TrainResult | None = None   # the prospects' model trained beside this one (train.train)
 
 
 def _log(message: str, quiet: bool) -> None:
@@ -203,7 +202,7 @@ def fit(tables: dict[str, pd.DataFrame], *, folds: int = 5, costs: Costs | None 
     _log(f"final model: {n_rounds} trees on {len(y):,} clients ({time.perf_counter() - t0:.1f} s); "
          f"CV AUC {metrics['cv_auc']:.4f}, Brier {metrics['cv_brier']:.4f}, threshold {threshold:.4f}", quiet)
     effects = protected_effects(booster, builder, _matrix(builder, app, history))
-    meta = {"version": f"{datetime.now(timezone.utc):%Y%m%d}-untracked", "threshold": threshold,
+    meta = {"version": f"{datetime.now(UTC):%Y%m%d}-untracked", "threshold": threshold,
             "borderline_band": BORDERLINE_BAND, "metrics": metrics, "n_rounds": n_rounds,
             "params": {k: v for k, v in params.items() if k != "nthread"}, "folds": folds,
             "costs": {"false_negative": costs.false_negative, "false_positive": costs.false_positive},
@@ -307,28 +306,6 @@ def _pyfunc_args(artifacts: dict[str, str]) -> dict:
                 signature=signature(), input_example=_input_example())
 
 
-def rewrap(model_dir: Path) -> None:
-    """Re-save an MLflow model directory around its own artefacts (booster, features, meta: unchanged, so the
-    decisions and the client-base cache stay the same) with the package's current pyfunc wrapper and signature."""
-    import mlflow.pyfunc
-
-    model_dir = Path(model_dir)
-    with tempfile.TemporaryDirectory() as tmp:
-        kept = Path(tmp) / "artifacts"
-        shutil.copytree(model_dir / "artifacts", kept)
-        staging = Path(tmp) / "model"
-        artifacts = {key: str(kept / name) for key, name in
-                     (("booster", BOOSTER_FILE), ("features", FEATURES_FILE), ("meta", META_FILE))}
-        if (kept / APPLICATION_DIR / META_FILE).exists():
-            artifacts[APPLICATION_DIR] = str(kept / APPLICATION_DIR)
-        mlflow.pyfunc.save_model(path=str(staging), **{**_pyfunc_args(artifacts), "code_paths": None})
-        # file by file, in place: the artefacts, the model card and the cache stay, and a server reading the
-        # folder meanwhile never finds it missing
-        for path in staging.iterdir():
-            if path.is_file():
-                shutil.copy2(path, model_dir / path.name)
-
-
 def write_artifacts(result: TrainResult, folder: Path) -> dict[str, str]:
     """The client model's booster, features and meta in `folder`, the application model's in `folder/application`
     (one MLflow artefact each, so that both travel in the one model directory)."""
@@ -372,14 +349,15 @@ def train(data_dir: Path, out_dir: Path, *, folds: int = 5, costs: Costs | None 
     mlflow.set_experiment(experiment)
     with tempfile.TemporaryDirectory() as tmp, mlflow.start_run(run_name=f"xgboost-{data_dir.name}") as run:
         tmp = Path(tmp)
-        created = datetime.now(timezone.utc)
+        created = datetime.now(UTC)
         for part in (result, application):
             part.meta.update({"version": f"{created:%Y%m%d}-{run.info.run_id[:8]}", "run_id": run.info.run_id,
                               "created": created.isoformat(timespec="seconds"), "data": str(data_dir),
                               "model_name": register_as or MODEL_NAME})
         mlflow.log_params({**{k: v for k, v in result.params.items() if k not in ("nthread", "monotone_constraints")},
                            "monotone_decreasing": ",".join(result.meta["monotone_decreasing"]) or "none",
-                           "application_monotone_decreasing": ",".join(application.meta["monotone_decreasing"]) or "none",
+                           "application_monotone_decreasing":
+                               ",".join(application.meta["monotone_decreasing"]) or "none",
                            "building_block": result.meta["building_block"], "folds": folds,
                            "n_rounds": result.n_rounds, "cost_fn": costs.false_negative,
                            "cost_fp": costs.false_positive, "data": str(data_dir),

@@ -7,9 +7,8 @@ import numbers
 from collections.abc import Mapping
 
 from . import i18n
-from .schema import FIELDS, TABLES, label
+from .schema import APPLICATION_COLUMNS, DAYS_PER_YEAR, FIELDS, label
 
-APPLICATION_COLUMNS = {c: k for c, k in TABLES["application_test"].columns.items()}
 # Outside the officer's fields no range is known; these bounds only stop absurd magnitudes.
 _ABSURD = 1e12
 
@@ -92,5 +91,5 @@ def _check_consistency(row: dict) -> None:
         raise InputError("AMT_ANNUITY", "annuity_above_credit")
     if given("CNT_CHILDREN") and given("CNT_FAM_MEMBERS") and row["CNT_CHILDREN"] >= row["CNT_FAM_MEMBERS"]:
         raise InputError("CNT_CHILDREN", "children_above_family")
-    if given("DAYS_EMPLOYED") and given("DAYS_BIRTH") and row["DAYS_EMPLOYED"] < row["DAYS_BIRTH"] + 14 * 365.25:
+    if given("DAYS_EMPLOYED") and given("DAYS_BIRTH") and row["DAYS_EMPLOYED"] < row["DAYS_BIRTH"] + 14 * DAYS_PER_YEAR:
         raise InputError("DAYS_EMPLOYED", "employed_before_birth")

@@ -17,7 +17,6 @@ psycopg = pytest.importorskip("psycopg")
 from benchmarks.pgserver import free_port, server_bin, throwaway_cluster  # noqa: E402
 from credit_widgets.audit import AuditError, AuditLog  # noqa: E402
 from credit_widgets.audit_pg import _LOCKS, PgAuditLog  # noqa: E402
-
 from test_audit import CLIENT, PROSPECT, _write_many  # noqa: E402
 
 _names = itertools.count()

@@ -26,13 +26,11 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from playwright.sync_api import expect
 
+import test_page_e2e as e2e
+from benchmarks.page import LOAD_MS, _free_port, kernel_pids, stop_with_kernels, wait_until_answering
 from conftest import REPO
-
-import test_page_e2e as e2e   # noqa: E402  (skips this module too while the page has not landed)
-from benchmarks.page import (LOAD_MS, _free_port, kernel_pids, stop_with_kernels,  # noqa: E402
-                             wait_until_answering)
-from playwright.sync_api import expect   # noqa: E402
 
 pytestmark = pytest.mark.slow
 

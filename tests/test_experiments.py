@@ -32,10 +32,16 @@ def test_anomaly_is_counted_in_the_raw_file_and_missingness_per_table(synth_dir)
 
 
 def test_shap_values_of_a_candidate_add_up(credit_model):
+    """Each row's contributions plus the average applicant's log-odds give that row's log-odds (the model's own
+    probability), the same base for every row: the one a decision states."""
     shap = experiments.shap_values(credit_model, sample=50)
+    assert isinstance(shap, pd.DataFrame)
     assert shap.shape == (50, len(credit_model.scoring.feature_names))
     assert np.isfinite(shap.to_numpy()).all()
-    assert isinstance(shap, pd.DataFrame)
+    probability = credit_model.scoring.predict_proba(credit_model.population.features[shap.index])
+    base = np.log(probability / (1 - probability)) - shap.sum(axis=1).to_numpy()
+    decision = credit_model.score_client(int(credit_model.population.ids[shap.index[0]]))
+    np.testing.assert_allclose(base, decision.base_value, atol=1e-3)
 
 
 def test_split_clients_is_disjoint_stratified_and_keeps_each_clients_history(synth_dir):

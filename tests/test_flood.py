@@ -16,11 +16,9 @@ import urllib.request
 
 import pytest
 
+from benchmarks.page import LOAD_MS, STEP_MS, kernel_pids, page_kernel, rss_mb, voila_server
 from conftest import REPO
-
-import test_page_e2e as e2e   # noqa: E402  (skips this module too while the page has not landed)
-from benchmarks.page import LOAD_MS, STEP_MS, kernel_pids, page_kernel, rss_mb, voila_server   # noqa: E402
-from credit_widgets import i18n, kernels   # noqa: E402
+from credit_widgets import i18n, kernels
 
 CAP, KERNEL_MB, UNCLAIMED_S, CULL_S = 3, 400, 20, 5
 FLOOD = 12
@@ -80,7 +78,7 @@ def _fetch(url: str, results: list) -> None:
             results.append((answer.status, answer.read().decode(errors="replace")))
     except urllib.error.HTTPError as error:
         results.append((error.code, error.read().decode(errors="replace")))
-    except Exception as error:  # noqa: BLE001 - a dropped connection is exactly what must not happen
+    except Exception as error:  # a dropped connection is exactly what must not happen
         results.append((None, repr(error)))
 
 

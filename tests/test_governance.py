@@ -16,6 +16,7 @@ def small_result(synth_dir):
 
 def test_candidate_then_explicit_promotion(small_result, synth_dir, tmp_path):
     from mlflow import MlflowClient
+    from mlflow.exceptions import MlflowException
 
     result, tables = small_result
     uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
@@ -24,10 +25,10 @@ def test_candidate_then_explicit_promotion(small_result, synth_dir, tmp_path):
     before = {p.name: p.stat().st_mtime_ns for p in default_model_dir().rglob("*")}
 
     version = governance.register_candidate(result, synth_dir, reason="test", card_section="## extra",
-                                            tracking_uri=uri)
+                                            tracking_uri=uri, tables=tables)
     client = MlflowClient(tracking_uri=uri)
     assert str(client.get_model_version_by_alias("credit-widgets", "candidate").version) == version
-    with pytest.raises(Exception):
+    with pytest.raises(MlflowException):
         client.get_model_version_by_alias("credit-widgets", "champion")
     with pytest.raises(ValueError):
         governance.promote(version, who="", why="no name", tracking_uri=uri)

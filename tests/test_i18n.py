@@ -2,10 +2,9 @@
 import pandas as pd
 import pytest
 
+from conftest import REPO, SHARED_DATA
 from credit_widgets import i18n
 from credit_widgets.schema import FIELDS, TABLES
-
-from conftest import REPO, SHARED_DATA
 
 
 @pytest.mark.parametrize("text, value", [
@@ -84,3 +83,38 @@ def test_a_probability_never_reads_as_equal_to_a_threshold_it_is_not():
     shown = i18n.probability_texts(0.0901, 0.0899, "fr")
     assert shown["p"] != shown["t"] and shown["m"].strip("-0,") != ""
     assert i18n.probability_texts(0.072, 0.09, "en") == {"p": "7.2%", "t": "9.0%", "m": "1.8"}
+
+
+# ---- no unused key --------------------------------------------------------------------------------------------------
+def _sources() -> str:
+    """The package's modules and the repository's notebooks, where every key shown to a person is asked for."""
+    files = [*(REPO / "credit_widgets").rglob("*.py"), *REPO.glob("*.ipynb")]
+    return "\n".join(p.read_text(encoding="utf-8") for p in files if p.name != "i18n.py")
+
+
+def _quoted(word: str, sources: str) -> bool:
+    return any(f"{q}{word}{q}" in sources for q in ('"', "'", '\\"'))
+
+
+def _built(key: str, sources: str) -> bool:
+    """Keys the code builds with an f-string from a prefix and one of the values it takes (the notebooks' and
+    modules' literal for the value, or the tuple it comes from)."""
+    from credit_widgets.audit import ACTIONS
+    from credit_widgets.explain import METRICS
+
+    prefix, _, rest = key.partition(":")
+    if key.startswith("ui:decided_by_"):                 # f"ui:decided_by_{decision.model}"
+        return rest.removeprefix("decided_by_") in ("client", "application")
+    if prefix == "ui":                                   # f"ui:{action}" for the recorded outcome
+        return rest in ACTIONS
+    if prefix == "metric":                               # f"metric:{name}" for the reasons' metrics
+        return rest in METRICS
+    if prefix in ("error", "label", "recourse"):         # InputError(field, "key"), a feature's name, a lever
+        return _quoted(rest, sources)
+    return False
+
+
+def test_every_key_of_the_catalogue_is_used():
+    sources = _sources()
+    unused = [key for key in i18n.TEXTS if not _quoted(key, sources) and not _built(key, sources)]
+    assert unused == [], f"keys nothing asks for: {unused}"

@@ -1,4 +1,5 @@
 """The decision core: score, explain, position and suggest, for a client or a prospect."""
+import dataclasses
 import math
 import os
 
@@ -118,7 +119,6 @@ def test_similar_clients_give_rates_never_identities(credit_model):
 
 def test_every_refusal_gets_a_true_indication_with_actionable_changes_only(credit_model):
     """A flip when one exists, otherwise partial steps that lower the risk; the probability is always the model's."""
-    from credit_widgets.recourse import score
 
     flipped = 0
     for d in _clients(credit_model, favourable=False, count=15):
@@ -218,6 +218,15 @@ def test_any_input_gives_a_decision_or_an_input_error(credit_model, inputs):
 def test_valid_ranges_always_score(credit_model, shown):
     d = credit_model.score_prospect(shown)
     assert 0 < d.probability < 1
+
+
+def test_a_decision_stays_as_it_was_decided(credit_model):
+    """Shown, logged and explained as one: a changed answer is a new Decision, the first one is left as it was."""
+    d = credit_model.score_client(credit_model.client_ids()[0])
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        d.favourable = not d.favourable
+    flipped = dataclasses.replace(d, favourable=not d.favourable)
+    assert flipped.favourable != d.favourable and flipped.probability == d.probability
 
 
 def test_a_batch_decides_each_row_as_one_call_would(credit_model):

@@ -6,10 +6,17 @@ from html.parser import HTMLParser
 import pytest
 
 from credit_widgets import i18n
-from credit_widgets.features import (HISTORY_TABLES, RATIO_SOURCES, FeatureBuilder, history_columns)
+from credit_widgets.features import HISTORY_TABLES, RATIO_SOURCES, FeatureBuilder, history_columns
 from credit_widgets.notice import notice_html
-from credit_widgets.reason_codes import (BY_INPUT, CATALOGUE, MAX_REASONS, NOTICE_SOURCES, PROTECTED, group_members,
-                                         principal_reasons)
+from credit_widgets.reason_codes import (
+    BY_INPUT,
+    CATALOGUE,
+    MAX_REASONS,
+    NOTICE_SOURCES,
+    PROTECTED,
+    group_members,
+    principal_reasons,
+)
 
 
 def _placeholders(text):

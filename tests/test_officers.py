@@ -16,11 +16,10 @@ import uuid
 
 import pytest
 
+import test_page_e2e as e2e
+from benchmarks import officers as bench
+from benchmarks.page import kernel_pid, kernel_pids, voila_server, wait_quiet_kernel
 from conftest import REPO
-
-import test_page_e2e as e2e   # noqa: E402  (skips this module too while the page has not landed)
-from benchmarks import officers as bench   # noqa: E402
-from benchmarks.page import kernel_pid, kernel_pids, voila_server, wait_quiet_kernel   # noqa: E402
 
 voila = e2e.voila   # a Voilà server configured as `make app` configures it (tests/test_page_e2e.py's fixture)
 # No sync-Playwright `browser` fixture here: one thread holds one sync Playwright, and a second instance of the e2e

@@ -19,8 +19,8 @@ import pytest
 from conftest import REPO
 
 if not (REPO / "credit_widgets" / "widgets" / "__init__.py").exists():
-    pytest.skip("the loan officer's page (credit_widgets/widgets/) has not landed yet: app.ipynb is a placeholder",
-                allow_module_level=True)
+    # the page is the product: without it every browser test must fail, never skip quietly
+    pytest.fail("the loan officer's page (credit_widgets/widgets/) is missing", pytrace=False)
 
 # after the skip: a test dependency, not needed until the page exists
 from playwright.sync_api import Page, expect  # noqa: E402

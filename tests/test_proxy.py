@@ -17,11 +17,11 @@ from types import SimpleNamespace
 
 import pytest
 
-import test_page_e2e as e2e   # noqa: E402  (skips this module too while the page has not landed)
-from benchmarks import officers as bench   # noqa: E402
-from benchmarks.page import LOAD_MS, STEP_MS, voila_server   # noqa: E402
-from benchmarks.proxy import nginx_bin, nginx_proxy   # noqa: E402
-from credit_widgets.audit import AuditLog   # noqa: E402
+import test_page_e2e as e2e
+from benchmarks import officers as bench
+from benchmarks.page import LOAD_MS, STEP_MS, voila_server
+from benchmarks.proxy import nginx_bin, nginx_proxy
+from credit_widgets.audit import AuditLog
 
 client_id = e2e.client_id
 OFFICERS = {"jdupont": secrets.token_hex(8), "mmartin": secrets.token_hex(8)}

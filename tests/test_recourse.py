@@ -6,8 +6,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from credit_widgets import recourse
-from credit_widgets.levers import (APPLICATION_LEVERS, DIRECTIONS, FORBIDDEN, MAX_CO_APPLICANT_SHARE,
-                                   MAX_DOWN_PAYMENT_SHARE, MAX_TERM)
+from credit_widgets.levers import (
+    APPLICATION_LEVERS,
+    DIRECTIONS,
+    FORBIDDEN,
+    MAX_CO_APPLICANT_SHARE,
+    MAX_DOWN_PAYMENT_SHARE,
+    MAX_TERM,
+)
 from credit_widgets.schema import FIELDS
 
 PROSPECT = {"CODE_GENDER": "M", "DAYS_BIRTH": -9000, "NAME_FAMILY_STATUS": "Single / not married",

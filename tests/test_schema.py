@@ -1,4 +1,5 @@
 """The schema against the real Kaggle files: column lists, kinds, and the loan officer's fields."""
+import dataclasses
 import subprocess
 import sys
 from pathlib import Path
@@ -9,8 +10,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from credit_widgets.schema import (APPLICATION_TABLES, FIELD_KINDS, FIELDS, GROUP_LABELS, GROUPS, TABLE_NAMES, TABLES,
-                                   Field, label)
+from credit_widgets.schema import (
+    APPLICATION_TABLES,
+    FIELD_KINDS,
+    FIELDS,
+    GROUP_LABELS,
+    GROUPS,
+    TABLE_NAMES,
+    TABLES,
+    Field,
+    label,
+)
 
 NO_DATE = 365243
 ACTIONABLE = {"AMT_CREDIT", "AMT_ANNUITY", "AMT_GOODS_PRICE", "AMT_INCOME_TOTAL", "NAME_CONTRACT_TYPE"}
@@ -283,6 +293,6 @@ def test_whole_days_survive_the_display_round_trip(days, name):
 
 
 def test_field_is_frozen():
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         FIELDS["AMT_CREDIT"].min = 0
     assert isinstance(FIELDS["AMT_CREDIT"], Field)

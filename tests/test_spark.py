@@ -121,7 +121,7 @@ def test_a_bad_row_fails_fast_with_the_models_message(spark):
     def run():
         try:
             cs.collect(cs.score(spark, applications, str(MODEL), warm_up=False))
-        except Exception as error:   # noqa: BLE001 - the test looks at what came out
+        except Exception as error:   # the test looks at what came out
             outcome["error"] = error
 
     worker = threading.Thread(target=run, daemon=True)

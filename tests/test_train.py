@@ -105,9 +105,9 @@ def test_real_application_rows_train_and_score(real_dir, tmp_path):
     train.write_artifacts(result, tmp_path)
     model = ScoringModel.load(tmp_path)
     test_rows = load_tables(real_dir, tables=["application_test"])   # 199 real rows never seen
-    scored = model.score_tables(test_rows)
-    assert len(scored) == len(test_rows["application_test"])
-    assert scored["probability"].between(0, 1).all()
+    probability = model.predict_proba(model.features(test_rows))
+    assert len(probability) == len(test_rows["application_test"])
+    assert ((probability >= 0) & (probability <= 1)).all()
 
 
 def test_real_joined_history_trains(real_joined_dir):
