@@ -176,7 +176,8 @@ def main(argv=None) -> int:
                  "log_mb": round(log.stat().st_size / 1e6, 1)}
         results["sizes"][str(size)] = entry
         print(f"{size:>9,} decisions: warm {entry['warm_median_s']:.2f} s (runs {totals}), cold "
-              f"{cold['seconds']['total']:.2f} s, whole log parsed again {uncached['seconds']['total']:.2f} s; parts {entry['warm_parts_s']}; flagged {cold['flagged']}",
+              f"{cold['seconds']['total']:.2f} s, whole log parsed again {uncached['seconds']['total']:.2f} s; "
+              f"parts {entry['warm_parts_s']}; flagged {cold['flagged']}",
               flush=True)
     if args.voila:
         log = WORK / f"{args.voila}.sqlite"

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from . import audit
-from .journal import MONITORED as LOGGED   # what the page logs of a client (its KEY_FACTS)
+from .journal import MONITORED as LOGGED  # what the page logs of a client (its KEY_FACTS)
 from .shadow import Shadow
 
 # The drift of the month's second half: (column, factor, shift) applied as value * factor + shift, clipped to [0, 1]
@@ -36,7 +36,7 @@ from .shadow import Shadow
 DRIFT = {"AMT_INCOME_TOTAL": (0.7, 0.0), "EXT_SOURCE_2": (1.0, -0.15), "EXT_SOURCE_3": (1.0, -0.15)}
 GRANT_REASONS = ["long-standing client", "guarantor provided", "collateral offered", "income documents checked"]
 REFUSE_REASONS = ["income not verified", "recent job change", "existing debt not declared"]
-START = dt.datetime(2026, 11, 2, tzinfo=dt.timezone.utc)   # a Monday: four whole weeks
+START = dt.datetime(2026, 11, 2, tzinfo=dt.UTC)   # a Monday: four whole weeks
 DAYS = 28
 
 

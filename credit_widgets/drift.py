@@ -39,7 +39,6 @@ def _codes(expected: pd.Series, actual: pd.Series, bins: int) -> tuple[np.ndarra
             return np.where(np.isnan(x), n - 1, out)
         return code(e), code(a), n
     levels = list(pd.unique(expected.dropna().astype(str)))
-    index = {level: i for i, level in enumerate(levels)}
     n = len(levels) + 2  # levels, then "other" (unseen in expected), then missing
 
     def code(x: pd.Series):

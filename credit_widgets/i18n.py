@@ -357,8 +357,6 @@ TEXTS.update({
     "monitor:h_reasons": {"fr": "Motifs principaux au fil du temps", "en": "Main reasons over time"},
     "monitor:h_outcomes": {"fr": "Issues des crédits accordés", "en": "Outcomes of the loans granted"},
     "monitor:h_challenger": {"fr": "Challenger", "en": "Challenger"},
-    "monitor:no_log": {"fr": "Le journal {path} ne contient encore aucune décision.",
-                       "en": "The log {path} holds no decision yet."},
     "monitor:activity": {
         "fr": "{n} décisions en {weeks} semaine(s) ; le modèle a conseillé d'accorder {approval} des demandes, et les "
               "conseillers ont passé outre dans {override} des cas où ils ont enregistré leur choix.",
@@ -448,7 +446,6 @@ TEXTS.update({
     "chart:band": {"fr": "Tranche de probabilité", "en": "Probability band"},
     "chart:default_rate": {"fr": "Taux de défaut observé", "en": "Realised default rate"},
     "chart:predicted": {"fr": "Probabilité prévue", "en": "Predicted probability"},
-    "chart:observed": {"fr": "Défauts observés", "en": "Observed defaults"},
     "chart:cost": {"fr": "Coût (défaut manqué 10, bon client refusé 1)", "en": "Cost (missed default 10, good "
                    "client refused 1)"},
     "chart:as_decided": {"fr": "Tel que décidé", "en": "As decided"},

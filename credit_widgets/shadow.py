@@ -59,7 +59,7 @@ class Shadow:
 
     @classmethod
     def load(cls, source: str | Path, champion_features: list[str] | None = None,
-             champion_app_features: list[str] | None = None) -> "Shadow":
+             champion_app_features: list[str] | None = None) -> Shadow:
         source = str(source)
         folder = _download(source) if source.startswith("models:/") else Path(source)
         return cls(ScoringModel.load(artifacts_dir(folder)), champion_features, source,

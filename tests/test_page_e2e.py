@@ -23,10 +23,10 @@ if not (REPO / "credit_widgets" / "widgets" / "__init__.py").exists():
     pytest.fail("the loan officer's page (credit_widgets/widgets/) is missing", pytrace=False)
 
 # after the skip: a test dependency, not needed until the page exists
-from playwright.sync_api import Page, expect  # noqa: E402
-from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
+from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from benchmarks.page import LOAD_MS, kernel_pids, voila_server  # noqa: E402
+from benchmarks.page import LOAD_MS, kernel_pids, voila_server
 
 ARTIFACTS = REPO / "test-artifacts"
 STEP_MS = 60_000       # one rescoring round trip: only a guard against a hang
@@ -101,7 +101,7 @@ def page(browser, voila, request):
 
 # ---- helpers ------------------------------------------------------------------------------------------------------
 def _first_client_id(position: int = 0) -> str:
-    import pandas as pd   # CreditModel would load the model: the bundled table is enough
+    import pandas as pd  # CreditModel would load the model: the bundled table is enough
 
     ids = pd.read_parquet(REPO / "data" / "application_train.parquet", columns=["SK_ID_CURR"])["SK_ID_CURR"]
     return str(int(ids.iloc[position]))

@@ -29,15 +29,15 @@ import ipywidgets as w
 from .. import i18n
 from ..audit import AuditError, AuditLog
 from ..explain import display_text, input_label
+from ..journal import MONITORED
 from ..model import CreditModel
 from ..officer import current_officer, officer_html
-from ..remote import load_model
 from ..reason_codes import group_members
 from ..recourse import apply as apply_suggestion
+from ..remote import load_model
 from ..report import summary_html
-from ..journal import MONITORED
-from ..shadow import from_env, shadow_fields
 from ..schema import FIELDS
+from ..shadow import from_env, shadow_fields
 from ..validate import InputError
 from .charts import BLUE, ORANGE, Gauge
 from .form import ProspectForm
