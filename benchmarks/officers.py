@@ -121,7 +121,8 @@ def plan_officers(model, count: int = OFFICERS) -> list[Officer]:
     the 2 x `count` probabilities shown (to 0.1 point) all differ: a page showing another officer's answer is seen."""
     from credit_widgets import i18n
 
-    shown = lambda d: i18n.percent(d.probability, "fr", 1)  # noqa: E731
+    # as the page writes it: with the decimals that tell the probability from the threshold
+    shown = lambda d: i18n.probability_texts(d.probability, d.threshold, "fr")["p"]  # noqa: E731
     used: set[str] = set()
     clients = []
     for client in alternating_clients(model, 4 * count):

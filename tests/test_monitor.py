@@ -343,7 +343,12 @@ def test_a_registered_challenger_loads_from_mlflow_and_promotes_in_one_step(trai
                                                                             monkeypatch):
     from mlflow import MlflowClient
 
+    import mlflow
+
     monkeypatch.setenv("MLFLOW_TRACKING_URI", trained["tracking_uri"])
+    # another test of the session may have set MLflow's process-wide store, which beats the variable
+    previous = mlflow.get_tracking_uri()
+    mlflow.set_tracking_uri(trained["tracking_uri"])
     client = MlflowClient(tracking_uri=trained["tracking_uri"])
     version = client.get_model_version_by_alias("credit-widgets", "champion").version
     client.set_registered_model_alias("credit-widgets", "challenger", version)
@@ -358,6 +363,7 @@ def test_a_registered_challenger_loads_from_mlflow_and_promotes_in_one_step(trai
     aliases = client.get_registered_model("credit-widgets").aliases
     assert str(aliases.get("champion")) == str(version) and "challenger" not in aliases
     assert shadow.Shadow.load(target).version == challenger.version
+    mlflow.set_tracking_uri(previous)
 
 
 def test_the_page_stores_the_challengers_answer_and_the_flags_with_each_decision(bundled, month, tmp_path,
