@@ -341,9 +341,8 @@ def test_the_challenger_is_never_visible_on_the_officers_page(bundled, month, tm
 @pytest.mark.slow
 def test_a_registered_challenger_loads_from_mlflow_and_promotes_in_one_step(trained, credit_model, tmp_path,
                                                                             monkeypatch):
-    from mlflow import MlflowClient
-
     import mlflow
+    from mlflow import MlflowClient
 
     monkeypatch.setenv("MLFLOW_TRACKING_URI", trained["tracking_uri"])
     # another test of the session may have set MLflow's process-wide store, which beats the variable
