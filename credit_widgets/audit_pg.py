@@ -129,12 +129,6 @@ class PgAuditLog(AuditLog):
                 raise AuditError(reason, self.path, str(exc).strip()) from exc
             raise
 
-    def close(self) -> None:
-        conn = getattr(self._local, "conn", None)
-        if conn is not None and getattr(self._local, "pid", None) == os.getpid():
-            conn.close()
-        self._local.conn = None
-
     @staticmethod
     def _append(conn, table: str, cols: tuple[str, ...], values: tuple) -> None:
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCKS[table],))
