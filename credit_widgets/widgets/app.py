@@ -466,6 +466,7 @@ class CreditApp(w.VBox):
         if simulation is None:
             self.original = self._original_id = None
             self.changes, self.applied = {}, []
+            self._form.mark((), "cw-simulated")
         else:
             self.original, self._original_id, self.changes, self._original_texts, self.applied = simulation
         if record:
