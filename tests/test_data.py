@@ -365,12 +365,15 @@ def test_a_million_balance_rows_load_about_as_fast_as_bare_pandas(tmp_path):
                           "MONTHS_BALANCE": -np.tile(np.arange(20), n // 20),
                           "STATUS": np.array(list("CX012345"))[rng.integers(0, 8, n)]})
     frame.to_csv(tmp_path / "bureau_balance.csv", index=False)
-    # A ratio against a bare pandas read in the same run, not a wall-clock limit: the machines are shared.
-    start = time.perf_counter()
-    pd.read_csv(tmp_path / "bureau_balance.csv")
-    bare = time.perf_counter() - start
-    start = time.perf_counter()
-    loaded = read_table(tmp_path / "bureau_balance.csv", "bureau_balance")
-    elapsed = time.perf_counter() - start
+    # A ratio against a bare pandas read in the same run, not a wall-clock limit: the machines are shared. The best
+    # of three of each, interleaved, so that a burst of load on one reading does not decide the ratio.
+    bare = elapsed = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        pd.read_csv(tmp_path / "bureau_balance.csv")
+        bare = min(bare, time.perf_counter() - start)
+        start = time.perf_counter()
+        loaded = read_table(tmp_path / "bureau_balance.csv", "bureau_balance")
+        elapsed = min(elapsed, time.perf_counter() - start)
     assert loaded.shape == (n, 3) and loaded["SK_ID_BUREAU"].dtype == "int64"
     assert elapsed < 4 * bare, f"loader {elapsed:.2f} s vs bare pandas {bare:.2f} s: validation costs too much"
