@@ -54,17 +54,21 @@ def _given(value) -> bool:
 
 
 def _thresholds(model) -> dict:
-    """Split thresholds of the trees per feature name (cached on the model: the dump takes a few ms)."""
+    """Split thresholds per feature name, of the client model's trees and the application model's (a prospect is
+    decided by the latter: its own split points are where its answer can change). Cached on the model."""
     cached = getattr(model, "_recourse_thresholds", None)
     if cached is None:
-        cached = {}
-        names = model.scoring.feature_names
-        for tree in model.scoring.booster.get_dump(dump_format="json"):
-            for name, value in re.findall(r'"split": "([^"]+)", "split_condition": ([-0-9.eE+]+)', tree):
-                if name.startswith("f") and name[1:].isdigit() and name not in model.feature_index:
-                    name = names[int(name[1:])]
-                cached.setdefault(name, set()).add(float(value))
-        cached = {k: np.array(sorted(v)) for k, v in cached.items()}
+        found: dict[str, set] = {}
+        for scorer in (model.scoring, getattr(model, "application", None)):
+            if scorer is None:
+                continue
+            names = scorer.feature_names
+            for tree in scorer.booster.get_dump(dump_format="json"):
+                for name, value in re.findall(r'"split": "([^"]+)", "split_condition": ([-0-9.eE+]+)', tree):
+                    if name.startswith("f") and name[1:].isdigit() and name not in names:
+                        name = names[int(name[1:])]
+                    found.setdefault(name, set()).add(float(value))
+        cached = {k: np.array(sorted(v)) for k, v in found.items()}
         model._recourse_thresholds = cached
     return cached
 

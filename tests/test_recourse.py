@@ -2,7 +2,7 @@
 and a flip whenever a fine grid within the bounds finds one."""
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from credit_widgets import recourse
@@ -71,6 +71,8 @@ def test_no_suggestion_touches_a_forbidden_input_or_moves_a_lever_the_wrong_way_
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(income=st.floats(30_000, 400_000), credit=st.floats(50_000, 3_000_000), term=st.floats(6, 70),
        goods_share=st.floats(0.7, 1.0))
+@example(income=30_000.0, credit=182_277.0, term=61.0, goods_share=1.0)   # past the longest term already
+@example(income=218_250.0, credit=60_001.0, term=29.0, goods_share=1.0)   # a small loan no lever helps
 def test_no_suggestion_touches_a_forbidden_input_or_moves_a_lever_the_wrong_way_prospects(credit_model, income,
                                                                                              credit, term, goods_share):
     d = credit_model.score_prospect({**PROSPECT, "AMT_INCOME_TOTAL": round(income), "AMT_CREDIT": round(credit),
@@ -79,6 +81,14 @@ def test_no_suggestion_touches_a_forbidden_input_or_moves_a_lever_the_wrong_way_
     suggestions = credit_model.suggest(d)
     if d.favourable:
         assert all(s.kind == "headroom" and s.favourable for s in suggestions)
+    elif not suggestions:
+        # a refusal without a step only when no realistic change of the loan lowers the risk at all (the page then
+        # says so): checked on an even grid of every loan lever, built independently of the search
+        for lever in APPLICATION_LEVERS:
+            grid = _fine_grid(d, lever)
+            if grid:
+                risk = credit_model._score_variants(d, [{**d.inputs, **row} for _, row in grid])
+                assert not (np.asarray(risk) < d.probability - 1e-4).any(), f"{lever} lowers the risk: no step shown"
     else:
         _check(credit_model, d, suggestions)
 
