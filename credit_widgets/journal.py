@@ -27,6 +27,20 @@ MONITORED = ["AMT_INCOME_TOTAL", "AMT_CREDIT", "AMT_ANNUITY", "AMT_GOODS_PRICE",
              "NAME_HOUSING_TYPE", "EXT_SOURCE_1", "EXT_SOURCE_2", "EXT_SOURCE_3"]
 CATEGORICAL = {"NAME_CONTRACT_TYPE", "NAME_INCOME_TYPE", "NAME_EDUCATION_TYPE", "NAME_FAMILY_STATUS",
                "NAME_HOUSING_TYPE"}
+
+
+def logged_inputs(decision, simulation: dict | None = None, shadow: dict | None = None) -> dict:
+    """The `inputs` JSON the page writes with a decision, which `read_log` reads back: a prospect's whole form, a
+    client's id and MONITORED inputs; a simulation names the decision it starts from, its changes and steps; the
+    flags shown and the shadow challenger's answer (never shown to the officer) serve the model-risk view."""
+    d = decision
+    inputs = d.inputs if d.client_id is None else {"SK_ID_CURR": d.client_id, **{k: d.inputs.get(k) for k in MONITORED}}
+    if simulation is not None:
+        inputs = {**inputs, "simulation": simulation}
+    return {**inputs, "flags": {"borderline": d.borderline, "rare_profile": d.rare_profile, "thin_file": d.thin_file},
+            **(shadow or {})}
+
+
 SCORE = "score"           # the champion's probability, watched like an input
 BORDERLINE_BAND = 0.02    # the model card's band, when the log has no flags
 COSTS = (10.0, 1.0)       # a missed default, a good client refused: as train.Costs

@@ -324,9 +324,10 @@ def test_the_page_uses_the_api_when_credit_api_url_is_set(server, core, monkeypa
     assert isinstance(app.model, ApiCreditModel)
     local = CreditApp(core, AuditLog(tmp_path / "local.sqlite"))
     for page in (app, local):
-        page._client_id.value = str(core.client_ids()[5])
-    assert app._error.value == "" and app._verdict.value == local._verdict.value
-    assert app._probability.value == local._probability.value and app._reasons.value == local._reasons.value
+        page.client.id.value = str(core.client_ids()[5])
+    assert app._error.value == "" and app.answer.verdict.value == local.answer.verdict.value
+    assert app.answer.probability.value == local.answer.probability.value
+    assert app.answer.reasons.value == local.answer.reasons.value
 
 
 def test_a_silent_api_is_a_message_in_the_officers_language_and_nothing_typed_is_lost(core, tmp_path):
@@ -339,9 +340,9 @@ def test_a_silent_api_is_a_message_in_the_officers_language_and_nothing_typed_is
     nowhere.url = f"http://127.0.0.1:{_free_port()}"           # nothing listens there
     app = CreditApp(nowhere, AuditLog(tmp_path / "audit.sqlite"))
     client = str(core.client_ids()[6])
-    app._client_id.value = client
+    app.client.id.value = client
     assert "service de scoring" in app._error.value and "Traceback" not in app._error.value
-    assert app._client_id.value == client
+    assert app.client.id.value == client
 
 
 def test_the_registered_champion_is_served_from_the_registry(trained, tmp_path):

@@ -323,7 +323,7 @@ def test_the_challenger_is_never_visible_on_the_officers_page(bundled, month, tm
         theirs = challenger.score(decision)["probability"]
         if abs(theirs - decision.probability) < 0.01:
             continue                      # the same figure on screen would prove nothing
-        app._client_id.value = str(client)
+        app.client.id.value = str(client)
         assert app.decision is not None and app.decision.client_id == client
         for lang in ("fr", "en"):
             app.lang = lang
@@ -374,7 +374,7 @@ def test_the_page_stores_the_challengers_answer_and_the_flags_with_each_decision
     shadow._configured.clear()
     app = CreditApp(bundled, AuditLog(tmp_path / "page.sqlite"), lang="fr")
     client = bundled.client_ids()[3]
-    app._client_id.value = str(client)
+    app.client.id.value = str(client)
     stored = app.audit.decisions()[-1]["inputs"]
     expected = shadow.from_env(bundled.scoring.feature_names).score(bundled.score_client(client))
     assert stored["shadow"]["probability"] == pytest.approx(expected["probability"])

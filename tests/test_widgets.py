@@ -39,7 +39,7 @@ def _type(app, values: dict) -> None:
 
 
 def _summary(app) -> str:
-    href = app._download.value.split("base64,")[1].split("'")[0]
+    href = app.outcome.download.value.split("base64,")[1].split("'")[0]
     return base64.b64decode(href).decode()
 
 
@@ -54,11 +54,11 @@ def _prospect(app, values=BASIC):
 
 def test_client_path_shows_verdict_probability_reasons_and_records_it(app, credit_model):
     client = credit_model.client_ids()[4]
-    app._client_id.value = str(client)
+    app.client.id.value = str(client)
     decision = credit_model.score_client(client)
-    assert decision.verdict("fr") in app._verdict.value
-    assert f"{100 * decision.probability:.1f}".replace(".", ",") in app._probability.value
-    assert "<li>" in app._reasons.value and str(client) in app._facts.value
+    assert decision.verdict("fr") in app.answer.verdict.value
+    assert f"{100 * decision.probability:.1f}".replace(".", ",") in app.answer.probability.value
+    assert "<li>" in app.answer.reasons.value and str(client) in app.client.facts.value
     assert app._error.value == "" and app._no_decision.value == ""
     logged = app.audit.decisions()
     assert len(logged) == 1 and logged[0]["client_id"] == client
@@ -66,22 +66,22 @@ def test_client_path_shows_verdict_probability_reasons_and_records_it(app, credi
 
 def test_an_id_typed_with_spaces_is_the_client(app, credit_model):
     client = str(credit_model.client_ids()[4])
-    app._client_id.value = f"{client[:3]} {client[3:]}"
+    app.client.id.value = f"{client[:3]} {client[3:]}"
     assert app.decision is not None and app.decision.client_id == int(client)
 
 
 def test_unknown_id_clears_the_previous_file_and_keeps_the_typed_value(app, credit_model):
-    app._client_id.value = str(credit_model.client_ids()[2])
-    assert app._facts.value
-    app._client_id.value = "9999999"
-    assert app.decision is None and app._facts.value == "" and app._download.value == ""
-    assert "9999999" in app._client_error.value and "Traceback" not in _texts(app)
-    assert app._client_id.value == "9999999"
-    assert app._answer.layout.display == "none" and app._summary.layout.display == "none"
+    app.client.id.value = str(credit_model.client_ids()[2])
+    assert app.client.facts.value
+    app.client.id.value = "9999999"
+    assert app.decision is None and app.client.facts.value == "" and app.outcome.download.value == ""
+    assert "9999999" in app.client.error.value and "Traceback" not in _texts(app)
+    assert app.client.id.value == "9999999"
+    assert app.details.layout.display == "none" and app.answer.layout.display == "none"
     app._lang.value = "en"   # the message follows the language
-    assert "unknown" in app._client_error.value and "inconnu" not in app._client_error.value
-    app._client_id.value = "12ab"
-    assert app._client_error.value and app._client_id.value == "12ab" and app.decision is None
+    assert "unknown" in app.client.error.value and "inconnu" not in app.client.error.value
+    app.client.id.value = "12ab"
+    assert app.client.error.value and app.client.id.value == "12ab" and app.decision is None
 
 
 def test_prospect_form_starts_empty_without_a_decision_or_a_log(app):
@@ -99,8 +99,8 @@ def test_a_rejected_entry_withdraws_the_answer_and_nothing_can_be_recorded(app):
         before = app._form.texts()[field]
         app._form._inputs[field].value = text
         assert app.decision is None and app.decision_id is None, field
-        assert app._summary.layout.display == "none" and app._answer.layout.display == "none"
-        assert app._download.value == ""
+        assert app.answer.layout.display == "none" and app.details.layout.display == "none"
+        assert app.outcome.download.value == ""
         message = app._form._messages[field]
         assert message.value.startswith("⚠") and "cw-invalid" in app._form._inputs[field]._dom_classes
         app._on_record()   # a click on the hidden button changes nothing
@@ -140,21 +140,21 @@ def test_an_ambiguous_number_is_refused_not_guessed(app):
 def test_applying_a_suggestion_is_a_simulation_that_can_be_undone(app, credit_model):
     client = next(c for c in credit_model.client_ids()[:400]
                   if not credit_model.score_client(c).favourable and credit_model.suggest(credit_model.score_client(c)))
-    app._client_id.value = str(client)
+    app.client.id.value = str(client)
     original, original_id = app.decision, app.decision_id
-    buttons = [b for b in app._suggestions.children if isinstance(b, w.Button)]
+    buttons = [b for b in app.answer.suggestions.children if isinstance(b, w.Button)]
     assert buttons and all("cw-suggestion" in b._dom_classes for b in buttons)
     buttons[0].click()
     assert app.original is original and app.changes
-    assert app._simulation_box.layout.display is None and "Simulation" in app._simulation.value
-    assert i18n.percent(original.probability, "fr", 1) in app._simulation.value   # the original stays beside it
-    assert "simulation" in app._facts.value and "<s>" in app._facts.value
+    assert app.answer.simulation_box.layout.display is None and "Simulation" in app.answer.simulation.value
+    assert i18n.percent(original.probability, "fr", 1) in app.answer.simulation.value   # the original stays beside it
+    assert "simulation" in app.client.facts.value and "<s>" in app.client.facts.value
     record = app.audit.decisions()[-1]
     assert record["inputs"]["simulation"]["of"] == original_id
     assert "Simulation" in _summary(app)
-    app._undo.click()
+    app.answer.undo.click()
     assert app.decision is original and app.decision_id == original_id and app.original is None
-    assert app._simulation_box.layout.display == "none"
+    assert app.answer.simulation_box.layout.display == "none"
 
 
 def test_a_prospect_simulation_changes_the_form_and_undo_restores_it(app, credit_model):
@@ -168,50 +168,50 @@ def test_a_prospect_simulation_changes_the_form_and_undo_restores_it(app, credit
     else:
         raise AssertionError("no unfavourable prospect among these: make one weaker")
     typed = app._form.texts()
-    buttons = [b for b in app._suggestions.children if isinstance(b, w.Button)]
+    buttons = [b for b in app.answer.suggestions.children if isinstance(b, w.Button)]
     buttons[0].click()
     assert app._form.texts() != typed and app.original is not None
     assert app.decision.probability == pytest.approx(
         credit_model.score_prospect({k: v for k, v in app._form.values().items() if v is not None}).probability)
-    app._undo.click()
+    app.answer.undo.click()
     assert app._form.texts() == typed and app.original is None
 
 
 def test_the_outcome_starts_clean_for_the_next_applicant_and_is_recorded_once(app, credit_model):
     first, second = credit_model.client_ids()[1], credit_model.client_ids()[2]
-    app._client_id.value = str(first)
-    app._outcome.value = "overrides"
+    app.client.id.value = str(first)
+    app.outcome.choice.value = "overrides"
     app._on_record()
-    assert "⚠" in app._record_status.value
-    app._outcome_reason.value = f"Garant solide pour {first}"
+    assert "⚠" in app.outcome.status.value
+    app.outcome.reason.value = f"Garant solide pour {first}"
     app._on_record()
     app._on_record()   # twice: no duplicate
     outcomes = app.audit.decisions()[-1]["outcomes"]
     assert [o["action"] for o in outcomes] == ["overrides"]
-    app._outcome.value = "follows"
+    app.outcome.choice.value = "follows"
     app._on_record()   # a change of mind is an amendment, said as such
     outcomes = app.audit.decisions()[-1]["outcomes"]
     assert [o["action"] for o in outcomes] == ["overrides", "follows"]
-    assert "amendement" in app._record_status.value
+    assert "amendement" in app.outcome.status.value
     assert html.escape("Je suis l'avis") in _summary(app)
-    app._client_id.value = str(second)
-    assert app._outcome.value == "follows" and app._outcome_reason.value == "" and app._record_status.value == ""
+    app.client.id.value = str(second)
+    assert app.outcome.choice.value == "follows" and app.outcome.reason.value == "" and app.outcome.status.value == ""
     assert app.audit.decisions()[-1]["outcomes"] == []
 
 
 def test_the_example_is_marked_and_never_logged(app):
     app._mode.value = "prospect"
-    app._example_button.click()
+    app.prospect.example.click()
     assert app.decision is not None and app.decision_id is None
-    assert app._example_note.value and app._decide.layout.display == "none" and app._download.value == ""
+    assert app.prospect.example_note.value and app.outcome.layout.display == "none" and app.outcome.download.value == ""
     assert app.audit.decisions() == []
-    app._new_prospect.click()
+    app.prospect.new_prospect.click()
     assert app.decision is None and all(v == "" for v in app._form.texts().values())
 
 
 def test_summary_is_a_self_contained_record(app, credit_model):
     client = credit_model.client_ids()[0]
-    app._client_id.value = str(client)
+    app.client.id.value = str(client)
     page = _summary(app)
     assert page.startswith("<!DOCTYPE html>") and "http" not in page
     assert app.decision.verdict("fr") in page and str(client) in page and app.decision_id in page
@@ -226,7 +226,7 @@ def test_unexpected_failure_becomes_a_message_not_a_traceback(app, monkeypatch):
         raise RuntimeError("internal detail")
 
     monkeypatch.setattr(app.model, "score_client", broken)
-    app._client_id.value = str(app.model.client_ids()[0])
+    app.client.id.value = str(app.model.client_ids()[0])
     assert app._error.value and "internal detail" not in _texts(app) and "Traceback" not in _texts(app)
     assert app.decision is None
 
@@ -258,31 +258,31 @@ def test_the_answer_on_screen_is_always_for_the_inputs_on_screen(credit_model, t
         elif kind == "mode":
             app._mode.value = a
         elif kind == "id" and app._mode.value == "client":
-            app._client_id.value = ids.get(a, a)
+            app.client.id.value = ids.get(a, a)
         elif kind == "apply":
-            buttons = [x for x in app._suggestions.children if isinstance(x, w.Button)]
+            buttons = [x for x in app.answer.suggestions.children if isinstance(x, w.Button)]
             if buttons and app.decision is not None:
                 buttons[0].click()
         elif kind == "undo" and app.original is not None:
-            app._undo.click()
+            app.answer.undo.click()
         elif kind == "record":
-            app._outcome.value, app._outcome_reason.value = a, b
+            app.outcome.choice.value, app.outcome.reason.value = a, b
             app._on_record()
         d = app.decision
         if d is None:
-            assert app._summary.layout.display == "none" and app._download.value == ""
+            assert app.answer.layout.display == "none" and app.outcome.download.value == ""
             continue
-        assert app._summary.layout.display is None
+        assert app.answer.layout.display is None
         if app._mode.value == "prospect":
             values, errors = app._form.read()
             assert not errors
             expected = credit_model.score_prospect({k: v for k, v in values.items() if v is not None})
         else:
-            expected = credit_model.score_client(int(app._client_id.value))
+            expected = credit_model.score_client(int(app.client.id.value))
             for suggestion in app.applied:   # a simulation: the suggestions applied, in order
                 expected = apply_suggestion(credit_model, expected, suggestion)
         assert d.probability == pytest.approx(expected.probability, abs=1e-9)
-        assert i18n.percent(d.probability, app.lang, 1) in app._probability.value
+        assert i18n.percent(d.probability, app.lang, 1) in app.answer.probability.value
         if app.decision_id is not None:
             logged = {r["id"]: r for r in app.audit.decisions()}[app.decision_id]
             assert logged["probability"] == pytest.approx(d.probability)
@@ -299,8 +299,8 @@ def test_a_refusal_with_only_partial_steps_shows_them_as_such_and_the_notice_fol
                 break
     else:
         pytest.skip("no refused client with only partial steps among the first 600")
-    app._client_id.value = str(client)
-    buttons = [b for b in app._suggestions.children if isinstance(b, w.Button)]
+    app.client.id.value = str(client)
+    buttons = [b for b in app.answer.suggestions.children if isinstance(b, w.Button)]
     assert buttons and all("partielle" in b.description for b in buttons)
     page = _summary(app)
     assert "notice" in page and app.decision_id in page and "officer-view" in page
@@ -310,4 +310,4 @@ def test_a_refusal_with_only_partial_steps_shows_them_as_such_and_the_notice_fol
         assert html.escape(code.text("fr")) in page
     buttons[0].click()
     assert app.original is not None and app.decision.probability < app.original.probability
-    assert app._form is not None and "Simulation" in app._simulation.value
+    assert app._form is not None and "Simulation" in app.answer.simulation.value

@@ -15,66 +15,42 @@ cw-message (a field's message line) and cw-message-<COLUMN>, cw-invalid (a field
 cw-error (page-level problems), cw-no-decision (why there is no answer), cw-verdict, cw-probability, cw-reasons,
 cw-suggestion, cw-simulation (the simulation band), cw-undo, cw-example, cw-example-note, cw-new-prospect,
 cw-outcome, cw-record, cw-record-status, cw-download, cw-facts, cw-officer (who is signed in), cw-model (which
-model decided), cw-why and cw-standing (the two panels of widgets/panels.py).
+model decided), cw-why and cw-standing (the two panels of widgets/panels.py), cw-card (every panel's frame).
+
+The panels own their widgets and words, the page owns the state and what is written to the audit log:
+inputs.ClientBox / inputs.ProspectBox (where the applicant is given), answer.AnswerPanel (verdict, probability,
+reasons, simulation band, what would change it), panels.WhyPanel / panels.StandingPanel, outcome.OutcomePanel
+(follows / overrides and the download).
 """
 from __future__ import annotations
 
-import base64
 import html
 import logging
-import warnings
 
 import ipywidgets as w
 
 from .. import i18n
 from ..audit import AuditError, AuditLog
-from ..explain import display_text, input_label
-from ..journal import MONITORED
+from ..journal import MONITORED, logged_inputs
 from ..model import CreditModel
 from ..officer import current_officer, officer_html
 from ..reason_codes import group_members
 from ..recourse import apply as apply_suggestion
 from ..remote import load_model
 from ..report import summary_html
-from ..schema import FIELDS
 from ..shadow import from_env, shadow_fields
 from ..validate import InputError
-from .charts import BLUE, ORANGE, Gauge
-from .form import ProspectForm
+from .answer import AnswerPanel
+from .inputs import ClientBox, ProspectBox
+from .outcome import OutcomePanel
 from .panels import StandingPanel, WhyPanel
+from .style import PAGE_CSS
 
 log = logging.getLogger("credit_widgets.page")
 # the file's key facts are the inputs the model-risk view watches: one list
 KEY_FACTS = MONITORED
 # Without these the answer would rest on guesses about the loan itself: no decision until they are given.
 REQUIRED = ("AMT_INCOME_TOTAL", "AMT_CREDIT", "AMT_ANNUITY")
-_CSS = """<style>
-.cw-app {font-size: 14px; color: #1a1a1a; max-width: 1180px}
-.cw-app h2 {margin: 4px 0} .cw-app h3 {margin: 10px 0 4px; font-size: 16px}
-.cw-card {border: 1px solid #c8c8c8; border-radius: 6px; padding: 8px 12px; margin: 4px 0}
-.cw-verdict-box {font-size: 22px; font-weight: bold; padding: 8px 14px; border-radius: 6px; border-left: 10px solid}
-.cw-app .cw-error .widget-html-content, .cw-app .cw-message .widget-html-content,
-.cw-app .cw-client-error .widget-html-content {color: #a40000; font-weight: bold}
-.cw-app .cw-message .widget-html-content {font-size: 12px; line-height: 1.3; white-space: normal}
-.cw-app .cw-invalid input {border: 2px solid #a40000; background: #fff3f3}
-.cw-app .cw-simulated input {border: 2px dashed #0072B2}
-.cw-app .cw-no-decision .widget-html-content {white-space: normal}
-.cw-no-decision-box {border-left: 10px solid #8a8a8a; background: #f3f3f3; padding: 8px 14px; border-radius: 6px}
-.cw-simulation-box {border: 2px dashed #0072B2; background: #eef5fb; padding: 6px 12px; border-radius: 6px}
-.cw-app .cw-suggestion {height: auto; white-space: normal; text-align: left; padding: 4px 8px}
-.cw-reasons li {margin: 2px 0} .cw-facts td {padding: 1px 10px 1px 0}
-.cw-app .widget-label, .cw-app .widget-html-content {color: #1a1a1a}
-.cw-app .bqplot .toolbar, .cw-app .bqplot button {display: none}
-</style>"""
-
-
-def _shown(column: str, raw, lang: str) -> str:
-    if raw is None:
-        return i18n.t("missing_value", lang)
-    field = FIELDS.get(column)
-    if isinstance(raw, str):
-        return html.escape(i18n.level(raw, lang))
-    return html.escape(display_text(column, field.to_display(raw) if field is not None else raw, lang))
 
 
 class CreditApp(w.VBox):
@@ -94,7 +70,6 @@ class CreditApp(w.VBox):
         self.suggestions: list = []
         self._original_id = None
         self._original_texts: dict = {}   # the form as typed before a simulation, for undo
-        self._outcomes: dict = {}      # decision id -> (action, reason) last recorded
         self._problems: list = []      # why there is no decision: InputErrors, shown in the officer's language
         self._example = False          # the form holds the fictitious example, not an applicant
         self._close_ids: list = []     # ids near an unknown one, offered under the ID box
@@ -117,92 +92,33 @@ class CreditApp(w.VBox):
         self._mode.add_class("cw-mode")
         self._mode.observe(lambda c: self._safely(self._show_mode), names="value")
 
-        self._client_id = w.Text(continuous_update=True, layout=w.Layout(width="360px"),
-                                 style={"description_width": "initial"})
-        self._client_id.add_class("cw-client-id")
-        self._client_id.observe(lambda c: self._safely(self._on_id, False), names="value")
-        with warnings.catch_warnings():
-            # deprecated in favour of continuous_update=False, but the ID validates as typed *and* on Enter
-            warnings.simplefilter("ignore", DeprecationWarning)
-            self._client_id.on_submit(lambda _: self._safely(self._on_id, True))
-        self._client_error = w.HTML()
-        self._client_error.add_class("cw-client-error")
-        self._client_hint = w.HTML()
-        self._facts = w.HTML()
-        self._facts.add_class("cw-facts")
-        self._client_box = w.VBox([self._client_id, self._client_error, self._client_hint, self._facts])
-
-        self._form = ProspectForm(self.model.prospect_fields(), self.lang, columns=1)
-        self._form.on_change(lambda: self._safely(self._on_form))
-        self._form_intro = w.HTML()
-        self._example_button = w.Button(layout=w.Layout(width="auto"))
-        self._example_button.add_class("cw-example")
-        self._example_button.on_click(lambda _: self._safely(self._on_example))
-        self._new_prospect = w.Button(layout=w.Layout(width="auto"))
-        self._new_prospect.add_class("cw-new-prospect")
-        self._new_prospect.on_click(lambda _: self._safely(self._on_new_prospect))
-        self._example_note = w.HTML()
-        self._example_note.add_class("cw-example-note")
-        self._prospect_box = w.VBox([self._form_intro, w.HBox([self._example_button, self._new_prospect]),
-                                     self._example_note, self._form])
+        self.client = ClientBox(on_id=lambda submitted: self._safely(self._on_id, submitted))
+        self.prospect = ProspectBox(self.model.prospect_fields(), self.lang,
+                                    on_change=lambda: self._safely(self._on_form),
+                                    on_example=lambda: self._safely(self._on_example),
+                                    on_new=lambda: self._safely(self._on_new_prospect))
+        self._form = self.prospect.form
 
         self._error = w.HTML()
         self._error.add_class("cw-error")
         self._no_decision = w.HTML()
         self._no_decision.add_class("cw-no-decision")
 
-        self._simulation = w.HTML()
-        self._simulation.add_class("cw-simulation")
-        self._undo = w.Button(layout=w.Layout(width="auto"))
-        self._undo.add_class("cw-undo")
-        self._undo.on_click(lambda _: self._safely(self._on_undo))
-        self._simulation_box = w.VBox([self._simulation, self._undo])
-        self._verdict = w.HTML()
-        self._verdict.add_class("cw-verdict")
-        self._probability = w.HTML()
-        self._probability.add_class("cw-probability")
-        self._flags = w.HTML()
-        self._model_note = w.HTML()
-        self._model_note.add_class("cw-model")
-        self._gauge = Gauge()
-
         self._why = WhyPanel()
         self._standing = StandingPanel(self.model, self._safely)
-        self._reasons = w.HTML()
-        self._reasons.add_class("cw-reasons")
-
-        self._change_title = w.HTML()
-        self._suggestions = w.VBox()
-        self._outcome_title = w.HTML()
-        self._outcome = w.ToggleButtons(options=[("", "follows"), ("", "overrides")], value="follows",
-                                        style={"button_width": "190px"})
-        self._outcome.add_class("cw-outcome")
-        self._outcome_reason = w.Textarea(layout=w.Layout(width="100%", height="48px"))
-        self._record = w.Button(button_style="", icon="")
-        self._record.add_class("cw-record")
-        self._record.on_click(lambda _: self._safely(self._on_record))
-        self._record_status = w.HTML()
-        self._record_status.add_class("cw-record-status")
-        self._download = w.HTML()
-        self._download.add_class("cw-download")
-
-        summary = w.VBox([self._simulation_box, self._verdict, self._flags, self._probability, self._model_note,
-                          self._gauge.figure, self._reasons, self._change_title, self._suggestions])
-        self._decide = w.VBox([self._outcome_title, self._outcome, self._outcome_reason,
-                               w.HBox([self._record, self._record_status]), self._download])
-        for box in (summary, self._decide):
-            box.add_class("cw-card")
+        self.answer = AnswerPanel(on_undo=lambda: self._safely(self._on_undo),
+                                  on_apply=lambda s: self._safely(self._on_apply, s))
+        self.outcome = OutcomePanel(on_record=lambda: self._safely(self._on_record))
         two_columns = w.Layout(grid_template_columns="repeat(2, minmax(0, 1fr))", grid_gap="12px")
-        self._answer = w.VBox([w.GridBox([self._why, self._standing], layout=two_columns), self._decide])
-        self._summary = summary
-        self._answer.layout.display = summary.layout.display = "none"
-        self._simulation_box.layout.display = "none"
-        inputs = w.VBox([self._client_box, self._prospect_box])
-        self.children = [w.HTML(_CSS), w.HBox([self._title, self._officer, self._lang],
+        # below the inputs: why and where the applicant stands side by side, then what the officer does
+        self.details = w.VBox([w.GridBox([self._why, self._standing], layout=two_columns), self.outcome])
+        self.details.layout.display = "none"
+        inputs = w.VBox([self.client, self.prospect])
+        self.children = [w.HTML(PAGE_CSS), w.HBox([self._title, self._officer, self._lang],
                                               layout=w.Layout(justify_content="space-between")),
                          self._mode, self._error,
-                         w.GridBox([inputs, w.VBox([self._no_decision, summary])], layout=two_columns),
-                         self._answer]
+                         w.GridBox([inputs, w.VBox([self._no_decision, self.answer])], layout=two_columns),
+                         self.details]
         self.add_class("cw-app")
 
     def _relabel(self) -> None:
@@ -220,25 +136,12 @@ class CreditApp(w.VBox):
         mode = self._mode.value
         self._mode.options = [(t("ui:mode_client"), "client"), (t("ui:mode_prospect"), "prospect")]
         self._mode.value = mode
-        self._client_id.description = t("ui:client_id")
-        self._client_id.placeholder = t("ui:client_id_placeholder")
-        self._form_intro.value = (f"<p>{t('ui:form_intro')}</p><p><b>{t('ui:required_note')}</b></p>"
-                                  f"<p>ℹ {t('ui:thin_file')}</p>")
-        self._example_button.description = t("ui:example")
-        self._new_prospect.description = t("ui:new_prospect")
-        self._example_note.value = f"<b>⚑ {t('ui:example_note')}</b>" if self._example else ""
-        self._form.set_lang(lang)
-        self._undo.description = t("ui:undo")
+        self.client.relabel(lang, self._close_ids)
+        self.prospect.relabel(lang, self._example)
+        self.answer.relabel(lang)
         self._why.relabel(lang)
         self._standing.relabel(lang)
-        self._change_title.value = f"<h3>{t('ui:change')}</h3>"
-        self._outcome_title.value = f"<h3>{t('ui:outcome')}</h3>"
-        outcome = self._outcome.value
-        self._outcome.options = [(t("ui:follows"), "follows"), (t("ui:overrides"), "overrides")]
-        self._outcome.value = outcome
-        self._outcome_reason.placeholder = t("ui:override_reason")
-        self._record.description = t("ui:amend" if self.decision_id in self._outcomes else "ui:record")
-        self._render_hint()
+        self.outcome.relabel(lang, self.decision_id)
 
     # ---- callbacks (thin: read, call the core, render) ----------------------------------------------------------
     def _safely(self, callback, *args) -> None:
@@ -270,8 +173,8 @@ class CreditApp(w.VBox):
 
     def _show_mode(self) -> None:
         client = self._mode.value == "client"
-        self._client_box.layout.display = None if client else "none"
-        self._prospect_box.layout.display = "none" if client else None
+        self.client.layout.display = None if client else "none"
+        self.prospect.layout.display = "none" if client else None
         self._new_applicant()
         if client:
             self._on_id(False)
@@ -281,31 +184,25 @@ class CreditApp(w.VBox):
     def _new_applicant(self) -> None:
         """Nothing of the previous applicant stays: answer, simulation, outcome, summary, facts, messages."""
         self._withdraw([])
-        self._outcomes_reset()
-        self._facts.value = ""
-        self._client_error.value = ""
-
-    def _outcomes_reset(self) -> None:
-        self._outcome.value = "follows"
-        self._outcome_reason.value = ""
-        self._record_status.value = ""
-        self._record.description = i18n.t("ui:record", self.lang)
+        self.outcome.reset(self.lang)
+        self.client.facts.value = ""
+        self.client.error.value = ""
 
     def _withdraw(self, problems: list) -> None:
         """No decision: every panel that showed one is hidden, the reasons why are said in the answer's place."""
         self.decision = self.decision_id = self.original = self._original_id = None
         self.changes, self.suggestions, self.applied = {}, [], []
         self._problems = list(problems)
-        self._answer.layout.display = self._summary.layout.display = "none"
-        self._simulation_box.layout.display = "none"
-        self._download.value = ""
+        self.answer.clear()
+        self.details.layout.display = "none"
+        self.outcome.offer_download(None)
         self._standing.clear()
         self._form.mark((), "cw-simulated")
         self._render_problems()
 
     def _render_problems(self) -> None:
         lang = self.lang
-        self._client_error.value = "".join(
+        self.client.error.value = "".join(
             f"⚠ {html.escape(p.message(lang))}" for p in self._problems if p.field == "SK_ID_CURR")
         # What is still missing is said in the answer's place, not under the empty fields: changing a field the
         # officer is about to type into makes the browser redraw it from the kernel's (empty) value, which was seen
@@ -321,7 +218,7 @@ class CreditApp(w.VBox):
                                    f"<ul>{items}</ul></div>")
 
     def _on_id(self, submitted: bool) -> None:
-        text = self._client_id.value
+        text = self.client.id.value
         digits = "".join(text.split()).replace("\u202f", "")
         if self.decision is not None and digits == str(self.decision.client_id):
             return   # the same client, already answered (or simulated) as typed: nothing new to score or log
@@ -344,13 +241,7 @@ class CreditApp(w.VBox):
         self._show(self.model.score_client(client))
 
     def _render_hint(self) -> None:
-        if self._close_ids:
-            ids = ", ".join(map(str, self._close_ids))
-            self._client_hint.value = f"<small>{i18n.t('ui:close_ids', self.lang, ids=ids)}</small>"
-        elif not self._client_id.value.strip():
-            self._client_hint.value = f"<small>{i18n.t('ui:client_id_hint', self.lang)}</small>"
-        else:
-            self._client_hint.value = ""
+        self.client.show_hint(self._close_ids, self.lang)
 
     def _read_form(self):
         """The form's inputs, or None with the problems shown: no number, missing required, out of range."""
@@ -408,7 +299,7 @@ class CreditApp(w.VBox):
         original, original_id, texts = self.original, self._original_id, self._original_texts
         applied = [*self.applied, suggestion]
         self._show(decision, simulation=(original, original_id, changes, texts, applied))
-        self._focus(self._undo)
+        self._focus(self.answer.undo)
 
     def _on_undo(self) -> None:
         if self.original is None:
@@ -418,37 +309,19 @@ class CreditApp(w.VBox):
             self._form.set_texts(self._original_texts)
         self._form.mark((), "cw-simulated")
         self.decision_id = original_id   # back to the decision already logged: nothing new to record
-        self._restore_outcome()
+        self.outcome.restore(original_id, self.lang)
         self._show(original, record=False)
 
     def _on_record(self) -> None:
         if self.decision is None or self.decision_id is None:
             return
-        action, reason = self._outcome.value, self._outcome_reason.value.strip()
-        lang = self.lang
-        if action == "overrides" and not reason:
-            self._record_status.value = f"⚠ {i18n.t('ui:reason_needed', lang)}"
+        outcome = self.outcome.submit(self.decision_id, self.lang)
+        if outcome is None:
             return
-        before = self._outcomes.get(self.decision_id)
-        if before == (action, reason):
-            self._record_status.value = f"✔ {i18n.t('ui:already_recorded', lang)}"
-            return
+        action, reason = outcome
         self.audit.record_outcome(self.decision_id, action=action, reason=reason, officer=self.officer)
-        self._outcomes[self.decision_id] = (action, reason)
-        self._record.description = i18n.t("ui:amend", lang)
-        if before is None:
-            self._record_status.value = f"✔ {i18n.t('ui:recorded', lang)}"
-        else:
-            said = i18n.t(f"ui:{before[0]}", lang) + (f" : {before[1]}" if before[1] else "")
-            self._record_status.value = f"✔ {html.escape(i18n.t('ui:amended', lang, before=said))}"
+        self.outcome.recorded_as(self.decision_id, outcome, self.lang)
         self._render_download()
-
-    def _restore_outcome(self) -> None:
-        recorded = self._outcomes.get(self.decision_id)
-        self._outcomes_reset()
-        if recorded is not None:
-            self._outcome.value, self._outcome_reason.value = recorded
-            self._record.description = i18n.t("ui:amend", self.lang)
 
     def _focus(self, widget) -> None:
         try:
@@ -471,22 +344,16 @@ class CreditApp(w.VBox):
             self.original, self._original_id, self.changes, self._original_texts, self.applied = simulation
         if record:
             self.decision_id = None if self._example and decision.client_id is None else self._log(decision)
-            self._outcomes_reset()
+            self.outcome.reset(self.lang)
         self._render(record=record)
 
     def _log(self, d) -> str:
-        inputs = d.inputs if d.client_id is None else {"SK_ID_CURR": d.client_id,
-                                                        **{k: d.inputs.get(k) for k in KEY_FACTS}}
-        if self.original is not None:
-            inputs = {**inputs, "simulation": {"of": self._original_id, "changes": self.changes,
-                                               "steps": [s.text("en") for s in self.applied]}}
-        # for the model-risk view: the flags shown, and the challenger's answer (never shown to the officer)
-        inputs = {**inputs, "flags": {"borderline": d.borderline, "rare_profile": d.rare_profile,
-                                      "thin_file": d.thin_file}, **self._shadow_fields(d)}
+        simulation = None if self.original is None else {
+            "of": self._original_id, "changes": self.changes, "steps": [s.text("en") for s in self.applied]}
         return self.audit.record_decision(
-            client_id=d.client_id, inputs=inputs, model_version=d.model_version, artifact_hash=d.artifact_hash,
-            probability=d.probability, threshold=d.threshold,
-            decision="favourable" if d.favourable else "unfavourable",
+            client_id=d.client_id, inputs=logged_inputs(d, simulation, self._shadow_fields(d)),
+            model_version=d.model_version, artifact_hash=d.artifact_hash, probability=d.probability,
+            threshold=d.threshold, decision="favourable" if d.favourable else "unfavourable",
             reasons=[r.text("en") for r in d.reasons], officer=self.officer, lang=self.lang)
 
     def _shadow_fields(self, d) -> dict:
@@ -497,109 +364,28 @@ class CreditApp(w.VBox):
 
     def _render(self, record: bool = True) -> None:
         d, lang = self.decision, self.lang
+        simulation = None if self.original is None else (self.original, self.changes, self.applied)
+        self.answer.show(d, lang, self.suggestions, simulation)
         # shown before the charts change: a chart drawn while hidden keeps a zero-sized layout in the browser
-        self._summary.layout.display = None
-        self._answer.layout.display = None
-        self._decide.layout.display = "none" if self.decision_id is None else None
-        colour = BLUE if d.favourable else ORANGE
-        icon = "✔" if d.favourable else "✖"
-        self._verdict.value = (f"<div class='cw-verdict-box' style='border-left-color:{colour};"
-                               f"background:{'#eef5fb' if d.favourable else '#fdf0ea'}'>{icon} "
-                               f"{d.verdict(lang)}</div>")
-        self._render_simulation()
-        flags = []
-        if d.borderline:
-            flags.append(f"⚠ {i18n.t('ui:borderline', lang)}")
-        if d.rare_profile:
-            flags.append(f"◆ {i18n.t('ui:rare', lang)}")
-        if d.thin_file:
-            # what the answer rests on: the application's own inputs (the empty history groups are the reason
-            # it rests on them, not part of it)
-            main = [input_label(name, lang) for name, _ in
-                    sorted(((n, c) for n, c in d.contributions.items() if not n.startswith("history:")),
-                           key=lambda kv: -abs(kv[1]))[:3]]
-            flags.append(f"ℹ {html.escape(i18n.t('ui:rests_on', lang, inputs=', '.join(main)))}")
-        self._flags.value = "".join(f"<div>{f}</div>" for f in flags)
-        shown = i18n.probability_texts(d.probability, d.threshold, lang)
-        self._probability.value = i18n.t("ui:probability", lang, **{**shown, "p": f"<b>{shown['p']}</b>"})
-        self._model_note.value = f"<small>{i18n.t(f'ui:decided_by_{d.model}', lang)}</small>"
-        self._gauge.update(d.probability, d.threshold, d.favourable)
+        self.details.layout.display = None
+        self.outcome.layout.display = "none" if self.decision_id is None else None
         self._why.show(d, lang)
-        against = "".join(f"<li>▲ {html.escape(r.text(lang))}</li>" for r in d.reasons if r.direction == "against")
-        support = "".join(f"<li>▼ {html.escape(r.text(lang))}</li>" for r in d.reasons if r.direction == "for")
-        self._reasons.value = (f"<b>{i18n.t('ui:against', lang)}</b><ul>{against or '<li>–</li>'}</ul>"
-                               f"<b>{i18n.t('ui:for', lang)}</b><ul>{support or '<li>–</li>'}</ul>")
-        self._render_facts()
+        self.client.show_facts(d, lang, KEY_FACTS, self.original, self.changes)
         self._standing.show(d, lang)
-        self._render_suggestions()
         self._render_download()
-
-    def _render_facts(self) -> None:
-        d, lang = self.decision, self.lang
-        if d.client_id is None:
-            self._facts.value = ""
-            return
-        base = self.original.inputs if self.original is not None else d.inputs
-        rows = []
-        for column in KEY_FACTS:
-            now = _shown(column, d.inputs.get(column), lang)
-            if column in self.changes:
-                now = f"<s>{_shown(column, base.get(column), lang)}</s> → {now}"
-            rows.append(f"<tr><td>{input_label(column, lang)}</td><td><b>{now}</b></td></tr>")
-        heading = f"{i18n.t('ui:key_facts', lang)} {d.client_id}"
-        if self.original is not None:
-            heading += f" · {i18n.t('ui:key_facts_simulation', lang)}"
-        self._facts.value = f"<h3>{heading}</h3><table>{''.join(rows)}</table>"
-
-    def _render_simulation(self) -> None:
-        if self.original is None:
-            self._simulation_box.layout.display = "none"
-            self._simulation.value = ""
-            return
-        lang, o = self.lang, self.original
-        changed = "; ".join([f"{input_label(c, lang)} {_shown(c, o.inputs.get(c), lang)} → "
-                             f"{_shown(c, v, lang)}" for c, v in self.changes.items()]
-                            + [html.escape(s.text(lang)) for s in self.applied if s.history])
-        self._simulation.value = (
-            f"<div class='cw-simulation-box'><b>⚗ {i18n.t('ui:simulation', lang, changes=changed)}</b><br>"
-            f"{i18n.t('ui:simulation_original', lang, verdict=o.verdict(lang), p=i18n.percent(o.probability, lang, 1))}"
-            f"</div>")
-        self._simulation_box.layout.display = None
 
     def _render_download(self) -> None:
         d = self.decision
         if d is None or self.decision_id is None:
-            self._download.value = ""
+            self.outcome.offer_download(None)
             return
         lang = self.lang
-        outcome = self._outcomes.get(self.decision_id)
         application = getattr(self.model, "application", None)
         scorer = application if d.model == "application" and application is not None else self.model.scoring
         report = summary_html(d, lang, self.suggestions, reference=self.decision_id, officer=self.officer,
-                              group_members=group_members(scorer.feature_names), outcome=outcome,
-                              original=self.original, changes=self.changes, key_facts=KEY_FACTS,
+                              group_members=group_members(scorer.feature_names),
+                              outcome=self.outcome.recorded.get(self.decision_id), original=self.original,
+                              changes=self.changes, key_facts=KEY_FACTS,
                               steps_done=[s.text(lang) for s in self.applied if s.history])
-        encoded = base64.b64encode(report.encode()).decode()
         name = f"decision-{d.client_id if d.client_id is not None else 'prospect'}-{self.decision_id[:8]}.html"
-        self._download.value = (f"<a download='{name}' href='data:text/html;base64,{encoded}' "
-                                f"style='font-weight:bold'>⬇ {i18n.t('ui:download', lang)}</a>")
-
-    def _render_suggestions(self) -> None:
-        d, lang, suggestions = self.decision, self.lang, self.suggestions
-        if d.favourable:
-            note = i18n.t("ui:margin_note", lang, m=i18n.number(100 * d.margin, lang, 1))
-            extra = "".join(f"<br>{html.escape(s.summary(lang))}" for s in suggestions)
-            self._suggestions.children = [w.HTML(f"<p>✔ {note}{extra}</p>")]
-            return
-        if not suggestions:
-            self._suggestions.children = [w.HTML(f"<p>{i18n.t('ui:no_suggestion', lang)}</p>")]
-            return
-        buttons = []
-        for s in suggestions:
-            # a partial step says it is one, and how far it gets against the threshold
-            label = i18n.t("ui:apply_suggestion", lang, summary=s.summary(lang))
-            button = w.Button(description=label, layout=w.Layout(width="100%", height="auto"), tooltip=label)
-            button.add_class("cw-suggestion")
-            button.on_click(lambda _, s=s: self._safely(self._on_apply, s))
-            buttons.append(button)
-        self._suggestions.children = buttons
+        self.outcome.offer_download(report, name, lang)
