@@ -325,7 +325,7 @@ def test_the_page_uses_the_api_when_credit_api_url_is_set(server, core, monkeypa
     local = CreditApp(core, AuditLog(tmp_path / "local.sqlite"))
     for page in (app, local):
         page.client.id.value = str(core.client_ids()[5])
-    assert app._error.value == "" and app.answer.verdict.value == local.answer.verdict.value
+    assert app.page_error.value == "" and app.answer.verdict.value == local.answer.verdict.value
     assert app.answer.probability.value == local.answer.probability.value
     assert app.answer.reasons.value == local.answer.reasons.value
 
@@ -341,7 +341,7 @@ def test_a_silent_api_is_a_message_in_the_officers_language_and_nothing_typed_is
     app = CreditApp(nowhere, AuditLog(tmp_path / "audit.sqlite"))
     client = str(core.client_ids()[6])
     app.client.id.value = client
-    assert "service de scoring" in app._error.value and "Traceback" not in app._error.value
+    assert "service de scoring" in app.page_error.value and "Traceback" not in app.page_error.value
     assert app.client.id.value == client
 
 

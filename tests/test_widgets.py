@@ -35,7 +35,7 @@ def _texts(widget) -> str:
 
 def _type(app, values: dict) -> None:
     for name, text in values.items():
-        app._form._inputs[name].value = text
+        app.form._inputs[name].value = text
 
 
 def _summary(app) -> str:
@@ -47,9 +47,9 @@ BASIC = {"AMT_INCOME_TOTAL": "150 000", "AMT_CREDIT": "600 000", "AMT_ANNUITY": 
 
 
 def _prospect(app, values=BASIC):
-    app._mode.value = "prospect"
+    app.mode.value = "prospect"
     _type(app, values)
-    assert app.decision is not None, app._no_decision.value
+    assert app.decision is not None, app.no_decision.value
 
 
 def test_client_path_shows_verdict_probability_reasons_and_records_it(app, credit_model):
@@ -59,7 +59,7 @@ def test_client_path_shows_verdict_probability_reasons_and_records_it(app, credi
     assert decision.verdict("fr") in app.answer.verdict.value
     assert f"{100 * decision.probability:.1f}".replace(".", ",") in app.answer.probability.value
     assert "<li>" in app.answer.reasons.value and str(client) in app.client.facts.value
-    assert app._error.value == "" and app._no_decision.value == ""
+    assert app.page_error.value == "" and app.no_decision.value == ""
     logged = app.audit.decisions()
     assert len(logged) == 1 and logged[0]["client_id"] == client
 
@@ -78,17 +78,17 @@ def test_unknown_id_clears_the_previous_file_and_keeps_the_typed_value(app, cred
     assert "9999999" in app.client.error.value and "Traceback" not in _texts(app)
     assert app.client.id.value == "9999999"
     assert app.details.layout.display == "none" and app.answer.layout.display == "none"
-    app._lang.value = "en"   # the message follows the language
+    app.language.value = "en"   # the message follows the language
     assert "unknown" in app.client.error.value and "inconnu" not in app.client.error.value
     app.client.id.value = "12ab"
     assert app.client.error.value and app.client.id.value == "12ab" and app.decision is None
 
 
 def test_prospect_form_starts_empty_without_a_decision_or_a_log(app):
-    app._mode.value = "prospect"
-    assert all(text == "" for text in app._form.texts().values())
+    app.mode.value = "prospect"
+    assert all(text == "" for text in app.form.texts().values())
     assert app.decision is None and app.audit.decisions() == []
-    assert "Revenu mensuel" in app._no_decision.value   # what is missing, said in the answer's place
+    assert "Revenu mensuel" in app.no_decision.value   # what is missing, said in the answer's place
 
 
 def test_a_rejected_entry_withdraws_the_answer_and_nothing_can_be_recorded(app):
@@ -96,45 +96,45 @@ def test_a_rejected_entry_withdraws_the_answer_and_nothing_can_be_recorded(app):
     logged = len(app.audit.decisions())
     for field, text in (("AMT_INCOME_TOTAL", "abc"), ("DAYS_BIRTH", "17"), ("EXT_SOURCE_2", "1,5"),
                         ("AMT_ANNUITY", "700 000")):
-        before = app._form.texts()[field]
-        app._form._inputs[field].value = text
+        before = app.form.texts()[field]
+        app.form._inputs[field].value = text
         assert app.decision is None and app.decision_id is None, field
         assert app.answer.layout.display == "none" and app.details.layout.display == "none"
         assert app.outcome.download.value == ""
-        message = app._form._messages[field]
-        assert message.value.startswith("⚠") and "cw-invalid" in app._form._inputs[field]._dom_classes
-        app._on_record()   # a click on the hidden button changes nothing
+        message = app.form._messages[field]
+        assert message.value.startswith("⚠") and "cw-invalid" in app.form._inputs[field]._dom_classes
+        app.outcome.record.click()   # a click on the hidden button changes nothing
         assert len(app.audit.decisions()) == logged
-        assert app._form.texts()[field] == text   # never rewritten
-        app._form._inputs[field].value = before
-        assert app.decision is not None and app._form._messages[field].value == ""
+        assert app.form.texts()[field] == text   # never rewritten
+        app.form._inputs[field].value = before
+        assert app.decision is not None and app.form._messages[field].value == ""
         logged = len(app.audit.decisions())
 
 
 def test_an_empty_income_gives_no_answer(app):
     _prospect(app)
-    app._form._inputs["AMT_INCOME_TOTAL"].value = ""
-    assert app.decision is None and "Revenu mensuel" in app._no_decision.value
+    app.form._inputs["AMT_INCOME_TOTAL"].value = ""
+    assert app.decision is None and "Revenu mensuel" in app.no_decision.value
 
 
 def test_language_switch_never_rewrites_what_was_typed_nor_forgets_an_error(app, credit_model):
     _prospect(app, {**BASIC, "AMT_CREDIT": "601 350,50"})
     probability = app.decision.probability
-    app._form._inputs["DAYS_BIRTH"].value = "17"
+    app.form._inputs["DAYS_BIRTH"].value = "17"
     assert app.decision is None
-    typed = app._form.texts()
-    app._lang.value = "en"
-    assert app._form.texts() == typed
-    assert app.decision is None and "Age" in app._form._messages["DAYS_BIRTH"].value
-    app._form._inputs["DAYS_BIRTH"].value = ""
+    typed = app.form.texts()
+    app.language.value = "en"
+    assert app.form.texts() == typed
+    assert app.decision is None and "Age" in app.form._messages["DAYS_BIRTH"].value
+    app.form._inputs["DAYS_BIRTH"].value = ""
     assert app.decision is not None and app.decision.probability == pytest.approx(probability)
     assert app.decision.inputs["AMT_CREDIT"] == 601350.5   # the same number in both languages
 
 
 def test_an_ambiguous_number_is_refused_not_guessed(app):
     _prospect(app)
-    app._form._inputs["AMT_CREDIT"].value = "1,350"
-    assert app.decision is None and "1,350" in app._form._messages["AMT_CREDIT"].value
+    app.form._inputs["AMT_CREDIT"].value = "1,350"
+    assert app.decision is None and "1,350" in app.form._messages["AMT_CREDIT"].value
 
 
 def test_applying_a_suggestion_is_a_simulation_that_can_be_undone(app, credit_model):
@@ -167,29 +167,29 @@ def test_a_prospect_simulation_changes_the_form_and_undo_restores_it(app, credit
             break
     else:
         raise AssertionError("no unfavourable prospect among these: make one weaker")
-    typed = app._form.texts()
+    typed = app.form.texts()
     buttons = [b for b in app.answer.suggestions.children if isinstance(b, w.Button)]
     buttons[0].click()
-    assert app._form.texts() != typed and app.original is not None
+    assert app.form.texts() != typed and app.original is not None
     assert app.decision.probability == pytest.approx(
-        credit_model.score_prospect({k: v for k, v in app._form.values().items() if v is not None}).probability)
+        credit_model.score_prospect({k: v for k, v in app.form.values().items() if v is not None}).probability)
     app.answer.undo.click()
-    assert app._form.texts() == typed and app.original is None
+    assert app.form.texts() == typed and app.original is None
 
 
 def test_the_outcome_starts_clean_for_the_next_applicant_and_is_recorded_once(app, credit_model):
     first, second = credit_model.client_ids()[1], credit_model.client_ids()[2]
     app.client.id.value = str(first)
     app.outcome.choice.value = "overrides"
-    app._on_record()
+    app.outcome.record.click()
     assert "⚠" in app.outcome.status.value
     app.outcome.reason.value = f"Garant solide pour {first}"
-    app._on_record()
-    app._on_record()   # twice: no duplicate
+    app.outcome.record.click()
+    app.outcome.record.click()   # twice: no duplicate
     outcomes = app.audit.decisions()[-1]["outcomes"]
     assert [o["action"] for o in outcomes] == ["overrides"]
     app.outcome.choice.value = "follows"
-    app._on_record()   # a change of mind is an amendment, said as such
+    app.outcome.record.click()   # a change of mind is an amendment, said as such
     outcomes = app.audit.decisions()[-1]["outcomes"]
     assert [o["action"] for o in outcomes] == ["overrides", "follows"]
     assert "amendement" in app.outcome.status.value
@@ -200,13 +200,13 @@ def test_the_outcome_starts_clean_for_the_next_applicant_and_is_recorded_once(ap
 
 
 def test_the_example_is_marked_and_never_logged(app):
-    app._mode.value = "prospect"
+    app.mode.value = "prospect"
     app.prospect.example.click()
     assert app.decision is not None and app.decision_id is None
     assert app.prospect.example_note.value and app.outcome.layout.display == "none" and app.outcome.download.value == ""
     assert app.audit.decisions() == []
     app.prospect.new_prospect.click()
-    assert app.decision is None and all(v == "" for v in app._form.texts().values())
+    assert app.decision is None and all(v == "" for v in app.form.texts().values())
 
 
 def test_summary_is_a_self_contained_record(app, credit_model):
@@ -227,7 +227,7 @@ def test_unexpected_failure_becomes_a_message_not_a_traceback(app, monkeypatch):
 
     monkeypatch.setattr(app.model, "score_client", broken)
     app.client.id.value = str(app.model.client_ids()[0])
-    assert app._error.value and "internal detail" not in _texts(app) and "Traceback" not in _texts(app)
+    assert app.page_error.value and "internal detail" not in _texts(app) and "Traceback" not in _texts(app)
     assert app.decision is None
 
 
@@ -251,13 +251,13 @@ def test_the_answer_on_screen_is_always_for_the_inputs_on_screen(credit_model, t
     app = CreditApp(credit_model, AuditLog(tmp_path_factory.mktemp("audit") / "a.sqlite"))
     ids = {"first": str(credit_model.client_ids()[0]), "second": str(credit_model.client_ids()[1])}
     for kind, a, b in actions:
-        if kind == "type" and app._mode.value == "prospect":
-            app._form._inputs[a].value = b
+        if kind == "type" and app.mode.value == "prospect":
+            app.form._inputs[a].value = b
         elif kind == "lang":
-            app._lang.value = a
+            app.language.value = a
         elif kind == "mode":
-            app._mode.value = a
-        elif kind == "id" and app._mode.value == "client":
+            app.mode.value = a
+        elif kind == "id" and app.mode.value == "client":
             app.client.id.value = ids.get(a, a)
         elif kind == "apply":
             buttons = [x for x in app.answer.suggestions.children if isinstance(x, w.Button)]
@@ -267,14 +267,14 @@ def test_the_answer_on_screen_is_always_for_the_inputs_on_screen(credit_model, t
             app.answer.undo.click()
         elif kind == "record":
             app.outcome.choice.value, app.outcome.reason.value = a, b
-            app._on_record()
+            app.outcome.record.click()
         d = app.decision
         if d is None:
             assert app.answer.layout.display == "none" and app.outcome.download.value == ""
             continue
         assert app.answer.layout.display is None
-        if app._mode.value == "prospect":
-            values, errors = app._form.read()
+        if app.mode.value == "prospect":
+            values, errors = app.form.read()
             assert not errors
             expected = credit_model.score_prospect({k: v for k, v in values.items() if v is not None})
         else:
@@ -310,4 +310,4 @@ def test_a_refusal_with_only_partial_steps_shows_them_as_such_and_the_notice_fol
         assert html.escape(code.text("fr")) in page
     buttons[0].click()
     assert app.original is not None and app.decision.probability < app.original.probability
-    assert app._form is not None and "Simulation" in app.answer.simulation.value
+    assert app.form is not None and "Simulation" in app.answer.simulation.value

@@ -83,26 +83,26 @@ class CreditApp(w.VBox):
         self._title = w.HTML()
         self._officer = w.HTML()
         self._officer.add_class("cw-officer")
-        self._lang = w.ToggleButtons(options=[("FR", "fr"), ("EN", "en")], value=self.lang,
+        self.language = w.ToggleButtons(options=[("FR", "fr"), ("EN", "en")], value=self.lang,
                                      style={"button_width": "52px"})
-        self._lang.add_class("cw-lang")
-        self._lang.observe(lambda c: self._safely(self._on_lang, c["new"]), names="value")
-        self._mode = w.ToggleButtons(options=[("", "client"), ("", "prospect")], value="client",
+        self.language.add_class("cw-lang")
+        self.language.observe(lambda c: self._safely(self._on_lang, c["new"]), names="value")
+        self.mode = w.ToggleButtons(options=[("", "client"), ("", "prospect")], value="client",
                                      style={"button_width": "150px"})
-        self._mode.add_class("cw-mode")
-        self._mode.observe(lambda c: self._safely(self._show_mode), names="value")
+        self.mode.add_class("cw-mode")
+        self.mode.observe(lambda c: self._safely(self._show_mode), names="value")
 
         self.client = ClientBox(on_id=lambda submitted: self._safely(self._on_id, submitted))
         self.prospect = ProspectBox(self.model.prospect_fields(), self.lang,
                                     on_change=lambda: self._safely(self._on_form),
                                     on_example=lambda: self._safely(self._on_example),
                                     on_new=lambda: self._safely(self._on_new_prospect))
-        self._form = self.prospect.form
+        self.form = self.prospect.form
 
-        self._error = w.HTML()
-        self._error.add_class("cw-error")
-        self._no_decision = w.HTML()
-        self._no_decision.add_class("cw-no-decision")
+        self.page_error = w.HTML()
+        self.page_error.add_class("cw-error")
+        self.no_decision = w.HTML()
+        self.no_decision.add_class("cw-no-decision")
 
         self._why = WhyPanel()
         self._standing = StandingPanel(self.model, self._safely)
@@ -114,10 +114,10 @@ class CreditApp(w.VBox):
         self.details = w.VBox([w.GridBox([self._why, self._standing], layout=two_columns), self.outcome])
         self.details.layout.display = "none"
         inputs = w.VBox([self.client, self.prospect])
-        self.children = [w.HTML(PAGE_CSS), w.HBox([self._title, self._officer, self._lang],
+        self.children = [w.HTML(PAGE_CSS), w.HBox([self._title, self._officer, self.language],
                                               layout=w.Layout(justify_content="space-between")),
-                         self._mode, self._error,
-                         w.GridBox([inputs, w.VBox([self._no_decision, self.answer])], layout=two_columns),
+                         self.mode, self.page_error,
+                         w.GridBox([inputs, w.VBox([self.no_decision, self.answer])], layout=two_columns),
                          self.details]
         self.add_class("cw-app")
 
@@ -133,9 +133,9 @@ class CreditApp(w.VBox):
         t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
         self._title.value = f"<h2>{t('ui:title')}</h2>"
         self._officer.value = officer_html(self.officer, lang)
-        mode = self._mode.value
-        self._mode.options = [(t("ui:mode_client"), "client"), (t("ui:mode_prospect"), "prospect")]
-        self._mode.value = mode
+        mode = self.mode.value
+        self.mode.options = [(t("ui:mode_client"), "client"), (t("ui:mode_prospect"), "prospect")]
+        self.mode.value = mode
         self.client.relabel(lang, self._close_ids)
         self.prospect.relabel(lang, self._example)
         self.answer.relabel(lang)
@@ -148,21 +148,21 @@ class CreditApp(w.VBox):
         if self._relabelling:
             return
         try:
-            self._error.value = ""
+            self.page_error.value = ""
             callback(*args)
         except InputError as error:   # one not caught next to its field: still a message, and no answer
             if error.field is None:    # not the applicant's input (the scoring service is silent...): page-level
                 self._withdraw([])
-                self._error.value = f"⚠ {html.escape(error.message(self.lang))}"
+                self.page_error.value = f"⚠ {html.escape(error.message(self.lang))}"
             else:
                 self._withdraw([error])
         except AuditError as error:
             self._withdraw([])   # a decision that could not be logged must not be shown as if it had been
-            self._error.value = f"⚠ {html.escape(i18n.t('ui:audit_failed', self.lang, why=str(error)))}"
+            self.page_error.value = f"⚠ {html.escape(i18n.t('ui:audit_failed', self.lang, why=str(error)))}"
         except Exception:  # the officer gets a message, the server log gets the details
             log.exception("page callback failed")
             self._withdraw([])
-            self._error.value = f"⚠ {html.escape(i18n.t('ui:unexpected', self.lang))}"
+            self.page_error.value = f"⚠ {html.escape(i18n.t('ui:unexpected', self.lang))}"
 
     def _on_lang(self, lang: str) -> None:
         self.lang = lang
@@ -172,7 +172,7 @@ class CreditApp(w.VBox):
             self._render(record=False)
 
     def _show_mode(self) -> None:
-        client = self._mode.value == "client"
+        client = self.mode.value == "client"
         self.client.layout.display = None if client else "none"
         self.prospect.layout.display = "none" if client else None
         self._new_applicant()
@@ -197,7 +197,7 @@ class CreditApp(w.VBox):
         self.details.layout.display = "none"
         self.outcome.offer_download(None)
         self._standing.clear()
-        self._form.mark((), "cw-simulated")
+        self.form.mark((), "cw-simulated")
         self._render_problems()
 
     def _render_problems(self) -> None:
@@ -207,14 +207,14 @@ class CreditApp(w.VBox):
         # What is still missing is said in the answer's place, not under the empty fields: changing a field the
         # officer is about to type into makes the browser redraw it from the kernel's (empty) value, which was seen
         # to swallow what was being typed.
-        form_errors = {p.field: p for p in self._problems if p.field in self._form.names and p.key != "required"}
-        self._form.show_errors(form_errors)
+        form_errors = {p.field: p for p in self._problems if p.field in self.form.names and p.key != "required"}
+        self.form.show_errors(form_errors)
         if not self._problems:
-            self._no_decision.value = ""
+            self.no_decision.value = ""
             return
         items = "".join(f"<li>{html.escape(p.message(lang))}</li>" for p in self._problems)
-        heading = i18n.t("ui:no_decision" if self._mode.value == "prospect" else "ui:no_decision_client", lang)
-        self._no_decision.value = (f"<div class='cw-no-decision-box'><b>{heading}</b>"
+        heading = i18n.t("ui:no_decision" if self.mode.value == "prospect" else "ui:no_decision_client", lang)
+        self.no_decision.value = (f"<div class='cw-no-decision-box'><b>{heading}</b>"
                                    f"<ul>{items}</ul></div>")
 
     def _on_id(self, submitted: bool) -> None:
@@ -245,10 +245,10 @@ class CreditApp(w.VBox):
 
     def _read_form(self):
         """The form's inputs, or None with the problems shown: no number, missing required, out of range."""
-        values, errors = self._form.read()
+        values, errors = self.form.read()
         problems = list(errors.values())
         problems += [InputError(name, "required") for name in REQUIRED
-                     if name in self._form.names and values.get(name) is None and name not in errors]
+                     if name in self.form.names and values.get(name) is None and name not in errors]
         if problems:
             self._withdraw(problems)
             return None
@@ -270,8 +270,8 @@ class CreditApp(w.VBox):
         self._show(self.model.score_prospect(inputs))
 
     def _on_example(self) -> None:
-        self._form.clear()
-        self._form.set_values(self._form.example())
+        self.form.clear()
+        self.form.set_values(self.form.example())
         self._example = True
         self._relabel()
         self._new_applicant()
@@ -280,7 +280,7 @@ class CreditApp(w.VBox):
     def _on_new_prospect(self) -> None:
         self._example = False
         self._relabel()
-        self._form.clear()
+        self.form.clear()
         self._new_applicant()
         self._on_form()
 
@@ -289,11 +289,11 @@ class CreditApp(w.VBox):
             return
         if self.original is None:
             self.original, self._original_id = self.decision, self.decision_id
-            self._original_texts = self._form.texts()
+            self._original_texts = self.form.texts()
         changes = {**self.changes, **suggestion.changes}
-        if self._mode.value == "prospect":
-            self._form.set_values(changes)
-            self._form.mark(changes, "cw-simulated")
+        if self.mode.value == "prospect":
+            self.form.set_values(changes)
+            self.form.mark(changes, "cw-simulated")
         # from the answer on screen: a suggestion was computed for it (history changes included)
         decision = apply_suggestion(self.model, self.decision, suggestion)
         original, original_id, texts = self.original, self._original_id, self._original_texts
@@ -305,9 +305,9 @@ class CreditApp(w.VBox):
         if self.original is None:
             return
         original, original_id = self.original, self._original_id
-        if self._mode.value == "prospect":
-            self._form.set_texts(self._original_texts)
-        self._form.mark((), "cw-simulated")
+        if self.mode.value == "prospect":
+            self.form.set_texts(self._original_texts)
+        self.form.mark((), "cw-simulated")
         self.decision_id = original_id   # back to the decision already logged: nothing new to record
         self.outcome.restore(original_id, self.lang)
         self._show(original, record=False)
@@ -339,7 +339,7 @@ class CreditApp(w.VBox):
         if simulation is None:
             self.original = self._original_id = None
             self.changes, self.applied = {}, []
-            self._form.mark((), "cw-simulated")
+            self.form.mark((), "cw-simulated")
         else:
             self.original, self._original_id, self.changes, self._original_texts, self.applied = simulation
         if record:
