@@ -96,7 +96,9 @@ class Suggestion:
         """The change with what it reaches: a flip, or how far a partial step gets against the threshold."""
         from . import i18n
 
-        p, t = i18n.percent(self.probability, lang, 1), i18n.percent(self.threshold, lang, 1)
+        # as many decimals as the probability and the threshold need to read differently (7.48 % against 7.50 %)
+        shown = i18n.probability_texts(self.probability, self.threshold, lang)
+        p, t = shown["p"], shown["t"]
         if self.partial and self.from_probability is not None:
             return i18n.t("recourse:partial", lang, step=self.text(lang), t=t, to=p,
                           **{"from": i18n.percent(self.from_probability, lang, 1)})
@@ -312,7 +314,9 @@ def _headroom(decision) -> list[Candidate]:
     if not _given(credit):
         return []
     found = []
-    for factor in np.arange(1.05, 4.01, 0.05):
+    # 1 % steps, in order: "possible up to X" must hold for every amount on the way, and a tree model's risk need not
+    # rise steadily with the amount (a refused amount between two favourable ones was seen with 5 % steps)
+    for factor in np.arange(1.01, 4.001, 0.01):
         changes = {"AMT_CREDIT": float(round(credit * factor))}
         if _given(annuity):
             changes["AMT_ANNUITY"] = float(round(annuity * factor))
@@ -332,8 +336,11 @@ def suggest(model, decision, limit: int = 3) -> list[Suggestion]:
 
     def pick(p):
         if decision.favourable:
-            still = [i for i in range(len(found)) if p[i] < threshold]
-            return [max(still, key=lambda i: found[i].effort)] if still else []
+            # the end of the first unbroken run of favourable amounts, never past a refused one
+            run = 0
+            while run < len(found) and p[run] < threshold:
+                run += 1
+            return [run - 1] if run else []
         return _choose(decision, found, p, threshold, limit)
 
     fast = _fast_scores(model, decision, found)

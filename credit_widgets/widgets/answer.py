@@ -99,7 +99,7 @@ class AnswerPanel(w.VBox):
 
     def _show_suggestions(self, d, lang: str, suggestions) -> None:
         if d.favourable:
-            note = i18n.t("ui:margin_note", lang, m=i18n.number(100 * d.margin, lang, 1))
+            note = i18n.t("ui:margin_note", lang, m=i18n.probability_texts(d.probability, d.threshold, lang)["m"])
             extra = "".join(f"<br>{html.escape(s.summary(lang))}" for s in suggestions)
             self.suggestions.children = [w.HTML(f"<p>✔ {note}{extra}</p>")]
             return
