@@ -118,6 +118,8 @@ def _format(value, style: str, lang: str, column: str | None = None) -> str:
         return i18n.years(value, lang)
     if style == "score":
         return i18n.number(value, lang, 2)
+    if style == "yes_no":
+        return i18n.t("ui:yes" if value else "ui:no", lang)
     if isinstance(value, str):
         return i18n.level(value, lang)
     if isinstance(value, (int, float, np.floating)):
@@ -133,6 +135,8 @@ def _style(column: str) -> str:
         return "number"
     if f.kind in ("choice", "flag"):
         return "category"
+    if f.yes_no:
+        return "yes_no"
     return {"amount": "amount", "score": "score", "integer": "count"}.get(f.kind, "years" if f.unit == "years"
                                                                          else "number")
 
@@ -204,7 +208,8 @@ def describe(name: str, contribution: float, features: np.ndarray, feature_contr
                 said = i18n.t("group_rate", lang, rate=i18n.percent(rate, lang, 1),
                               overall=i18n.percent(stats.default_rate, lang, 1))
                 fact += f" ({said})"
-        elif style != "category" and name in index and name in stats.repaid_median:
+        # a yes / no has no telling median ("median No"): its value says it all
+        elif style not in ("category", "yes_no") and name in index and name in stats.repaid_median:
             median = _display(name, stats.repaid_median[name])
             fact += f" ({i18n.t('repaid_median', lang, value=_format(median, style, lang))})"
         texts[lang] = fact

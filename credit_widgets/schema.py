@@ -191,6 +191,11 @@ class Field:
         _check_lang(lang)
         return self.label_fr if lang == "fr" else self.label_en
 
+    @property
+    def yes_no(self) -> bool:
+        """A 0/1 column (a phone given, a document provided): asked and shown as yes / no, never as a number."""
+        return self.kind == "integer" and self.min == 0 and self.max == 1
+
     def to_display(self, raw):
         """Raw value(s) (scalar, array or Series) in the units shown; text and missing pass through."""
         if self.display_scale == 1.0 or raw is None or isinstance(raw, str):

@@ -118,3 +118,19 @@ def test_every_key_of_the_catalogue_is_used():
     sources = _sources()
     unused = [key for key in i18n.TEXTS if not _quoted(key, sources) and not _built(key, sources)]
     assert unused == [], f"keys nothing asks for: {unused}"
+
+
+def test_a_yes_no_input_reads_as_yes_or_no_in_the_form_and_in_the_reasons():
+    """A phone given or a document provided is asked as yes / no: the reasons and the page say it the same way
+    (the page once said "Home phone given: 0 (clients who repaid: median 0)" beside a form showing "No")."""
+    from credit_widgets.explain import display_text, value_style
+    from credit_widgets.schema import FIELDS
+
+    flags = [f for f in FIELDS.values() if f.yes_no]
+    assert {"FLAG_PHONE", "FLAG_DOCUMENT_3", "FLAG_EMP_PHONE"} <= {f.name for f in flags}
+    for field in flags:
+        assert value_style(field.name) == "yes_no"
+        for lang in i18n.LANGUAGES:
+            assert display_text(field.name, 0.0, lang) == i18n.t("ui:no", lang)
+            assert display_text(field.name, 1.0, lang) == i18n.t("ui:yes", lang)
+    assert not FIELDS["CNT_CHILDREN"].yes_no and display_text("CNT_CHILDREN", 0.0, "en") == "0"

@@ -340,3 +340,24 @@ def test_every_kernel_maps_the_client_base_read_only(trained, credit_model):
         population.features[0, 0] = 1.0   # read-only: no kernel can change what the others read
     d, e = credit_model.score_client(again.client_ids()[5]), again.score_client(again.client_ids()[5])
     assert d.probability == e.probability and [r.text("en") for r in d.reasons] == [r.text("en") for r in e.reasons]
+
+
+def test_a_reason_on_a_yes_no_input_says_yes_or_no_without_a_median(credit_model):
+    """The schema's example prospect (the form's "example" button), its phones and documents given or not."""
+    from credit_widgets import i18n
+    from credit_widgets.schema import PROSPECT_COLUMNS
+
+    example = {f.name: float(f.from_display(f.default)) if f.kind in ("amount", "number", "integer", "score")
+               else f.default for f in (FIELDS[c] for c in PROSPECT_COLUMNS) if f.default is not None}
+    flags = [c for c in PROSPECT_COLUMNS if FIELDS[c].yes_no]
+    seen = 0
+    for answer in (0.0, 1.0):
+        for reason in credit_model.score_prospect({**example, **dict.fromkeys(flags, answer)}).reasons:
+            if reason.input not in flags or reason.metric is not None:
+                continue
+            seen += 1
+            for lang in i18n.LANGUAGES:
+                said = reason.text(lang)
+                assert said.endswith((i18n.t("ui:yes", lang), i18n.t("ui:no", lang))), said
+                assert i18n.t("repaid_median", lang, value="").split()[0] not in said, said
+    assert seen, "no reason on a yes / no input for the example: the check above never ran"

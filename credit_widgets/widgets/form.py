@@ -17,11 +17,6 @@ from ..validate import InputError
 _NUMERIC = ("amount", "number", "integer", "score")
 
 
-def _yes_no(field) -> bool:
-    """A 0/1 column (a phone given, a document provided): asked as yes / no, not typed as a number."""
-    return field.kind == "integer" and field.min == 0 and field.max == 1
-
-
 def _unit(field, lang: str) -> str:
     if field.unit == "money":
         unit = i18n.currency_symbol()
@@ -101,7 +96,7 @@ class ProspectForm(w.VBox):
     def _make_input(self, field) -> w.Widget:
         style = {"description_width": "48%"}
         layout = w.Layout(width="auto")
-        if _yes_no(field):
+        if field.yes_no:
             return w.Dropdown(options=[("—", ""), ("1", "1"), ("0", "0")], value="", style=style, layout=layout)
         if field.kind in _NUMERIC:
             return w.Text(value="", continuous_update=False, style=style, layout=layout)
@@ -125,7 +120,7 @@ class ProspectForm(w.VBox):
         values, errors = {}, {}
         for name, widget in self._inputs.items():
             field = self._fields[name]
-            if _yes_no(field):
+            if field.yes_no:
                 values[name] = float(widget.value) if widget.value else None
             elif field.kind in _NUMERIC:
                 try:
@@ -151,7 +146,7 @@ class ProspectForm(w.VBox):
         for name, value in raw.items():
             if name in self._inputs:
                 field = self._fields[name]
-                if _yes_no(field):
+                if field.yes_no:
                     texts[name] = "" if value is None else str(int(value))
                 elif field.kind in _NUMERIC:
                     texts[name] = format_shown(field, None if value is None else field.to_display(value), self._lang)
@@ -178,7 +173,7 @@ class ProspectForm(w.VBox):
         for name, field in self._fields.items():
             if field.default is None:
                 continue
-            out[name] = float(field.from_display(field.default)) if field.kind in _NUMERIC or _yes_no(field) \
+            out[name] = float(field.from_display(field.default)) if field.kind in _NUMERIC or field.yes_no \
                 else field.default
         return out
 
@@ -222,11 +217,11 @@ class ProspectForm(w.VBox):
             heading.value = f"<h4 style='margin:8px 0 2px'>{GROUP_LABELS[group][lang]}</h4>"
         for name, widget in self._inputs.items():
             field = self._fields[name]
-            widget.description = field.label(lang) + ("" if _yes_no(field) else _unit(field, lang))
+            widget.description = field.label(lang) + ("" if field.yes_no else _unit(field, lang))
             widget.tooltip = (f"{i18n.number(field.min, lang, 2 if field.kind == 'score' else 0)} – "
                               f"{i18n.number(field.max, lang, 2 if field.kind == 'score' else 0)}"
-                              if field.min is not None and not _yes_no(field) else None)
-            if _yes_no(field):
+                              if field.min is not None and not field.yes_no else None)
+            if field.yes_no:
                 value = widget.value
                 widget.options = [("—", ""), (i18n.t("ui:yes", lang), "1"), (i18n.t("ui:no", lang), "0")]
                 widget.value = value
