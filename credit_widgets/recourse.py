@@ -19,7 +19,7 @@ one batch on the decision's own feature vector (ratios recomputed with the Featu
 then the chosen ones are scored again through the model that decided (`_score_variants`, or
 `score_history_variants` for history levers) and only those scores are shown. If the two ever disagree the whole
 set goes through the decider.
-Through the scoring API (`remote.ApiCreditModel`, `history_levers = False`) only the loan's levers are searched:
+Through the scoring API (`remote.ApiScorer`, `history_levers = False`) only the loan's levers are searched:
 the served model takes application rows and could not verify a change of history.
 """
 from __future__ import annotations
@@ -42,6 +42,7 @@ from .levers import (  # noqa: F401
     application_steps,
     history_steps,
 )
+from .rows import Applicant
 
 
 class Suggestion:
@@ -368,4 +369,5 @@ def apply(model, decision, suggestion: Suggestion):
     frame = pd.DataFrame([rows[0]]).drop(columns=["SK_ID_CURR"], errors="ignore")
     frame["SK_ID_CURR"] = decision.client_id
     features = builder.transform({"application_test": frame}, history=table).to_numpy(np.float32)[0]
-    return model._decide(features, rows[0], decision.client_id, decision.row)
+    applicant = Applicant(decision.client_id, decision.row, rows[0], changed=True)
+    return model._decide_many(features[None, :], [applicant])[0]
