@@ -46,7 +46,7 @@ from .rows import Applicant
 
 
 class Suggestion:
-    """A change and the probability it gives, verified by the model that decided; unpacks as (changes, p)."""
+    """A change and the probability it gives, verified by the model that decided."""
 
     def __init__(self, kind: str, changes: dict, probability: float, threshold: float, *, steps=(),
                  from_probability: float | None = None):
@@ -76,9 +76,6 @@ class Suggestion:
     @property
     def partial(self) -> bool:
         return self.kind != "headroom" and not self.favourable
-
-    def __iter__(self):
-        return iter((self.changes, self.probability))
 
     def __repr__(self):
         return f"Suggestion({self.kind}, {self.changes}, {self.history}, p={self.probability:.4f})"
