@@ -107,6 +107,14 @@ class TrainResult:
     application: TrainResult | None = None   # the prospects' model trained beside this one (train.train)
 
 
+def cv_folds(folds: int, seed: int):
+    """The folds every cross-validation of the project uses (`fit`, the notebook's baselines): stratified on the
+    outcome (about 8 % defaults), shuffled by `seed`."""
+    from sklearn.model_selection import StratifiedKFold
+
+    return StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+
+
 def _log(message: str, quiet: bool) -> None:
     if not quiet:
         print(message, file=sys.stderr, flush=True)
@@ -128,7 +136,7 @@ def fit(tables: dict[str, pd.DataFrame], *, folds: int = 5, costs: Costs | None 
     """
     import xgboost as xgb
     from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
-    from sklearn.model_selection import StratifiedKFold, train_test_split
+    from sklearn.model_selection import train_test_split
 
     costs = costs or Costs()
     params = {**DEFAULT_PARAMS, **(params or {}), "nthread": nthread, "seed": seed}
@@ -159,8 +167,7 @@ def fit(tables: dict[str, pd.DataFrame], *, folds: int = 5, costs: Costs | None 
 
     oof = np.zeros(len(y))
     best_rounds, fold_auc = [], []
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    for k, (tr, va) in enumerate(splitter.split(np.zeros(len(y)), y), start=1):
+    for k, (tr, va) in enumerate(cv_folds(folds, seed).split(np.zeros(len(y)), y), start=1):
         t0 = time.perf_counter()
         builder = new_builder().fit({**tables, "application_train": app.iloc[tr]}, y[tr])
         fit_rows, stop_rows = train_test_split(tr, test_size=STOPPING_SHARE, stratify=y[tr], random_state=seed + k)
