@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 
 from .data import NO_DATE, find_table
-from .features import FeatureBuilder, history_features
+from .features import FeatureBuilder
+from .history import history_features
 from .train import Costs, TrainResult, best_threshold, cv_folds, fit
 
 # bureau_balance only means something with bureau: they form one family

@@ -17,7 +17,8 @@ import pandas as pd
 from . import i18n
 from .data import default_data_dir
 from .explain import Grouping
-from .features import TABLE_COUNTS, FeatureBuilder
+from .features import FeatureBuilder
+from .history import TABLE_COUNTS
 from .population import Population, _display
 from .recourse import MAX_ANNUITY_SHARE, MAX_TERM, Suggestion, suggest  # noqa: F401  (their home was here)
 from .rows import Applicant, RowReader

@@ -29,7 +29,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .features import RATIO_SOURCES, _safe_ratio, application_ratios
+from .features import RATIO_SOURCES, application_ratios
+from .history import _safe_ratio
 from .levers import (  # noqa: F401
     DIRECTIONS,
     ENQUIRY_COLUMNS,

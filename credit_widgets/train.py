@@ -24,7 +24,8 @@ import numpy as np
 import pandas as pd
 
 from .data import DataError, load_tables
-from .features import HISTORY_TABLES, FeatureBuilder, history_features
+from .features import FeatureBuilder
+from .history import HISTORY_TABLES, history_features
 from .model import APPLICATION_DIR, BOOSTER_FILE, FEATURES_FILE, META_FILE
 
 DEFAULT_PARAMS = {
