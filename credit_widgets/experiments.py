@@ -13,8 +13,8 @@ import pandas as pd
 
 from .data import NO_DATE, find_table
 from .features import FeatureBuilder
+from .fitting import Costs, TrainResult, best_threshold, cv_folds, fit
 from .history import history_features
-from .train import Costs, TrainResult, best_threshold, cv_folds, fit
 
 # bureau_balance only means something with bureau: they form one family
 FAMILIES = {"bureau": ("bureau", "bureau_balance"), "previous_application": ("previous_application",),
@@ -131,7 +131,7 @@ def anomaly_count(folder, table: str = "application_train", column: str = "DAYS_
 
 def family_results(tables: dict[str, pd.DataFrame], folds: int = 3, seed: int = 0,
                    everything: TrainResult | None = None) -> dict[str, TrainResult]:
-    """XGBoost (`train.fit`) on the application columns with ratios, then + each history family alone, then with
+    """XGBoost (`fitting.fit`) on the application columns with ratios, then + each history family alone, then with
     everything (`everything`, when already fitted, is reused rather than fitted again), for a comparison on rows
     none of them saw."""
     out = {"application + ratios": fit(tables, folds=folds, seed=seed, history_tables=(), quiet=True)}
@@ -154,7 +154,7 @@ def _scores(y: np.ndarray, p: np.ndarray, costs: Costs) -> dict:
 
 
 def out_of_fold(estimator, x: np.ndarray, y: np.ndarray, folds: int, seed: int) -> np.ndarray:
-    """A scikit-learn estimator's out-of-fold probabilities, on the folds `train.fit` uses for the same seed."""
+    """A scikit-learn estimator's out-of-fold probabilities, on the folds `fitting.fit` uses for the same seed."""
     from sklearn.model_selection import cross_val_predict
 
     return cross_val_predict(estimator, x, y, cv=cv_folds(folds, seed), method="predict_proba")[:, 1]
@@ -163,7 +163,7 @@ def out_of_fold(estimator, x: np.ndarray, y: np.ndarray, folds: int, seed: int) 
 def compare_models(tables: dict[str, pd.DataFrame], *, tracking_uri: str | None = None,
                    experiment: str = "credit-widgets-explore", trials: int = 4, folds: int = 3, seed: int = 0,
                    costs: Costs | None = None) -> tuple[pd.DataFrame, dict]:
-    """Dummy, logistic regression (numeric features, median imputation, scaling), XGBoost (`train.fit`) and a tuned
+    """Dummy, logistic regression (numeric features, median imputation, scaling), XGBoost (`fitting.fit`) and a tuned
     XGBoost (random search over depth, learning rate and min_child_weight, one child run per trial), each an MLflow
     run with the same out-of-fold metrics. Returns (metrics side by side, {name: TrainResult or SklearnResult}),
     each with its out-of-fold predictions (`.oof`) and a model refitted on every row (`predict`)."""

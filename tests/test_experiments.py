@@ -61,10 +61,10 @@ def test_split_clients_is_disjoint_stratified_and_keeps_each_clients_history(syn
 
 def test_the_baselines_are_cross_validated_on_the_folds_of_train_fit(synth_dir):
     """Each row's out-of-fold prediction comes from a model fitted on exactly the rows outside the fold
-    `train.cv_folds` puts it in (the folds `train.fit` uses), so baselines and XGBoost are compared row by row."""
+    `fitting.cv_folds` puts it in (the folds `fitting.fit` uses), so baselines and XGBoost are compared row by row."""
     from sklearn.base import BaseEstimator, ClassifierMixin
 
-    from credit_widgets.train import cv_folds
+    from credit_widgets.fitting import cv_folds
 
     class RowsSeen(ClassifierMixin, BaseEstimator):
         """Predicts the share of the row numbers it was fitted on: a fingerprint of its training rows."""
