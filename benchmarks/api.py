@@ -139,11 +139,11 @@ def page_latency(port: int, count: int = 60) -> dict:
     """The page's calls with CREDIT_API_URL (decision and suggestions through HTTP) against the in-process model,
     same clients, alternating so that load changes hit both alike: median and p90 in ms."""
     from credit_widgets import CreditModel
-    from credit_widgets.remote import ApiCreditModel
+    from credit_widgets.remote import ApiScorer
 
     local = CreditModel.load()
-    remote = ApiCreditModel(local.scoring, local.population, local.model_dir, local.data_dir)
-    remote.url = f"http://127.0.0.1:{port}"
+    remote = CreditModel(local.scoring, local.population, local.model_dir, local.data_dir,
+                         scorer=ApiScorer(f"http://127.0.0.1:{port}"))
     timings = {f"{way}_{call}": [] for way in ("api", "in_process") for call in ("score_client", "suggest")}
     for client in local.client_ids()[:count]:
         for way, model in (("api", remote), ("in_process", local)):

@@ -55,9 +55,9 @@ def measure(model, count: int) -> dict:
         t0 = time.perf_counter()
         found.append(model.suggest(d))
         times.append(time.perf_counter() - t0)
-    model.history_levers = False
+    model.scorer.history_levers = False     # as through the scoring API: the loan's levers only
     loan_only = [model.suggest(d) for d in refused]
-    del model.history_levers
+    del model.scorer.history_levers
     n = len(refused)
     kinds: dict[str, int] = {}
     for suggestions in found:

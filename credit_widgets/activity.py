@@ -58,8 +58,8 @@ def demo_challenger(model, out: Path, exclude_ids=(), seed: int = 0, rounds: int
 
     import xgboost as xgb
 
+    from .fitting import Costs, best_threshold
     from .model import BOOSTER_FILE, FEATURES_FILE, META_FILE, artifacts_dir
-    from .train import Costs, best_threshold
 
     population = model.population
     known = ~np.isnan(population.target) & ~np.isin(population.ids, np.asarray(list(exclude_ids), dtype=np.int64))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .train import BORDERLINE_BAND, MODEL_NAME, TrainResult
+from .fitting import BORDERLINE_BAND, TrainResult
+from .train import MODEL_NAME
 
 
 def _effects_text(meta: dict) -> str:

@@ -12,8 +12,9 @@ import numpy as np
 import pandas as pd
 
 from .data import NO_DATE, find_table
-from .features import RATIO_SOURCES, FeatureBuilder, history_features
-from .train import Costs, TrainResult, best_threshold, fit
+from .features import FeatureBuilder
+from .fitting import Costs, TrainResult, best_threshold, cv_folds, fit
+from .history import history_features
 
 # bureau_balance only means something with bureau: they form one family
 FAMILIES = {"bureau": ("bureau", "bureau_balance"), "previous_application": ("previous_application",),
@@ -126,57 +127,11 @@ def anomaly_count(folder, table: str = "application_train", column: str = "DAYS_
     return int((pd.to_numeric(raw_column(folder, table, column), errors="coerce") == NO_DATE).sum())
 
 
-# ---- AUC by feature family ----------------------------------------------------------------------------------------
-
-def _cv_raw_application(tables, folds: int, seed: int, params: dict | None) -> float:
-    """Cross-validated AUC of XGBoost on the application columns alone (no ratios, no history)."""
-    import xgboost as xgb
-    from sklearn.metrics import roc_auc_score
-    from sklearn.model_selection import StratifiedKFold
-
-    from .train import DEFAULT_PARAMS, TRAIN_THREADS
-
-    app = tables["application_train"].reset_index(drop=True)
-    y = app["TARGET"].to_numpy(float)
-    params = {**DEFAULT_PARAMS, **(params or {}), "nthread": TRAIN_THREADS, "seed": seed}
-    oof = np.zeros(len(y))
-    for tr, va in StratifiedKFold(folds, shuffle=True, random_state=seed).split(np.zeros(len(y)), y):
-        builder = FeatureBuilder().fit({"application_train": app.iloc[tr]}, y[tr])
-        columns = [c for c in builder.feature_names_ if c not in RATIO_SOURCES]
-
-        def matrix(rows):
-            return builder.encode_application(app.iloc[rows])[columns].to_numpy(np.float32)
-        dtrain = xgb.DMatrix(matrix(tr), y[tr], nthread=TRAIN_THREADS)
-        dvalid = xgb.DMatrix(matrix(va), y[va], nthread=TRAIN_THREADS)
-        booster = xgb.train(params, dtrain, 3000, evals=[(dvalid, "valid")], early_stopping_rounds=100,
-                            verbose_eval=False)
-        oof[va] = booster.predict(dvalid, iteration_range=(0, booster.best_iteration + 1))
-    return float(roc_auc_score(y, oof))
-
-
-def family_auc(tables: dict[str, pd.DataFrame], folds: int = 3, seed: int = 0) -> pd.DataFrame:
-    """Cross-validated AUC for: application columns only, + ratios, + each history family alone, + everything."""
-    rows = [{"features": "application only", "cv_auc": _cv_raw_application(tables, folds, seed, None)}]
-    result = fit(tables, folds=folds, seed=seed, history_tables=(), quiet=True)
-    base = result.metrics["cv_auc"]
-    rows.append({"features": "+ ratios", "cv_auc": base, "n_features": len(result.builder.feature_names_)})
-    for family, members in FAMILIES.items():
-        if not any(m in tables for m in members):
-            continue
-        result = fit(tables, folds=folds, seed=seed, history_tables=members, quiet=True)
-        rows.append({"features": f"+ ratios + {family}", "cv_auc": result.metrics["cv_auc"],
-                     "n_features": len(result.builder.feature_names_)})
-    result = fit(tables, folds=folds, seed=seed, quiet=True)
-    rows.append({"features": "everything", "cv_auc": result.metrics["cv_auc"],
-                 "n_features": len(result.builder.feature_names_)})
-    table = pd.DataFrame(rows)
-    table["gain_over_ratios"] = table["cv_auc"] - base
-    return table
-
+# ---- what each feature family adds -------------------------------------------------------------------------------
 
 def family_results(tables: dict[str, pd.DataFrame], folds: int = 3, seed: int = 0,
                    everything: TrainResult | None = None) -> dict[str, TrainResult]:
-    """XGBoost (`train.fit`) on the application columns with ratios, then + each history family alone, then with
+    """XGBoost (`fitting.fit`) on the application columns with ratios, then + each history family alone, then with
     everything (`everything`, when already fitted, is reused rather than fitted again), for a comparison on rows
     none of them saw."""
     out = {"application + ratios": fit(tables, folds=folds, seed=seed, history_tables=(), quiet=True)}
@@ -198,17 +153,17 @@ def _scores(y: np.ndarray, p: np.ndarray, costs: Costs) -> dict:
             "cost_per_application": cost, "approval_rate": float(np.mean(p < threshold))}
 
 
-def _oof_sklearn(estimator, x: np.ndarray, y: np.ndarray, folds: int, seed: int) -> np.ndarray:
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+def out_of_fold(estimator, x: np.ndarray, y: np.ndarray, folds: int, seed: int) -> np.ndarray:
+    """A scikit-learn estimator's out-of-fold probabilities, on the folds `fitting.fit` uses for the same seed."""
+    from sklearn.model_selection import cross_val_predict
 
-    splitter = StratifiedKFold(folds, shuffle=True, random_state=seed)
-    return cross_val_predict(estimator, x, y, cv=splitter, method="predict_proba")[:, 1]
+    return cross_val_predict(estimator, x, y, cv=cv_folds(folds, seed), method="predict_proba")[:, 1]
 
 
 def compare_models(tables: dict[str, pd.DataFrame], *, tracking_uri: str | None = None,
                    experiment: str = "credit-widgets-explore", trials: int = 4, folds: int = 3, seed: int = 0,
                    costs: Costs | None = None) -> tuple[pd.DataFrame, dict]:
-    """Dummy, logistic regression (numeric features, median imputation, scaling), XGBoost (`train.fit`) and a tuned
+    """Dummy, logistic regression (numeric features, median imputation, scaling), XGBoost (`fitting.fit`) and a tuned
     XGBoost (random search over depth, learning rate and min_child_weight, one child run per trial), each an MLflow
     run with the same out-of-fold metrics. Returns (metrics side by side, {name: TrainResult or SklearnResult}),
     each with its out-of-fold predictions (`.oof`) and a model refitted on every row (`predict`)."""
@@ -240,12 +195,12 @@ def compare_models(tables: dict[str, pd.DataFrame], *, tracking_uri: str | None 
             mlflow.log_metrics(metrics)
         return metrics
 
-    p = _oof_sklearn(DummyClassifier(strategy="prior"), x, y, folds, seed)
+    p = out_of_fold(DummyClassifier(strategy="prior"), x, y, folds, seed)
     rows.append({"model": "dummy (prior)", **log("dummy", p, {"model": "dummy"})})
     outputs["dummy (prior)"] = SklearnResult(DummyClassifier(strategy="prior").fit(x, y), builder, keep, p)
     logistic = make_pipeline(SimpleImputer(strategy="median"), StandardScaler(),
                              LogisticRegression(C=0.1, max_iter=2000))
-    p = _oof_sklearn(logistic, x, y, folds, seed)
+    p = out_of_fold(logistic, x, y, folds, seed)
     rows.append({"model": "logistic regression", **log("logistic", p, {"model": "logistic", "C": 0.1})})
     outputs["logistic regression"] = SklearnResult(logistic.fit(x, y), builder, keep, p)
 

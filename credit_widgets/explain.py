@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import i18n
-from .features import TABLE_COUNTS
+from .history import TABLE_COUNTS
 from .schema import FIELDS
 from .schema import label as column_label
 

@@ -20,7 +20,8 @@ import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .train import MODEL_NAME, TrainResult, model_card, write_artifacts
+from .fitting import TrainResult
+from .train import MODEL_NAME, model_card, write_artifacts
 
 CANDIDATE, CHAMPION = "candidate", "champion"
 PROMOTION_EXPERIMENT = "credit-widgets-promotions"
@@ -68,8 +69,9 @@ def register_candidate(result: TrainResult, data_dir, *, reason: str, card_secti
     import mlflow
     import mlflow.pyfunc
 
+    from .fitting import APPLICATION_OPTIONS, fit
     from .schema import PROSPECT_COLUMNS
-    from .train import APPLICATION_OPTIONS, _pyfunc_args, fit
+    from .train import _pyfunc_args
 
     if result.application is None:
         if tables is None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .features import _safe_ratio
+from .history import _safe_ratio
 
 MAX_TERM = 60.0                 # credit / annuity: about the longest repayment a consumer loan offers
 MAX_ANNUITY_SHARE = 0.5         # annuity / income: past this no lender calls the loan affordable

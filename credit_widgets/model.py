@@ -16,12 +16,14 @@ import pandas as pd
 
 from . import i18n
 from .data import default_data_dir
-from .explain import Grouping, reasons
-from .features import TABLE_COUNTS, FeatureBuilder
+from .explain import Grouping
+from .features import FeatureBuilder
+from .history import TABLE_COUNTS
 from .population import Population, _display
 from .recourse import MAX_ANNUITY_SHARE, MAX_TERM, Suggestion, suggest  # noqa: F401  (their home was here)
 from .rows import Applicant, RowReader
 from .schema import FIELDS
+from .scorer import BoosterScorer, Scored, Scorer
 from .validate import InputError, validate_prospect
 
 BOOSTER_FILE = "booster.ubj"
@@ -56,7 +58,7 @@ class ScoringModel:
 
     @classmethod
     def load(cls, model_dir: Path | str | None = None) -> ScoringModel:
-        import xgboost as xgb  # see _decide_many
+        import xgboost as xgb  # see scorer.BoosterScorer.explain
 
         folder = artifacts_dir(Path(model_dir) if model_dir else default_model_dir())
         missing = [f for f in (BOOSTER_FILE, FEATURES_FILE, META_FILE) if not (folder / f).exists()]
@@ -136,11 +138,14 @@ class Decision:
 
 
 class CreditModel(RowReader):
-    """The trained model with its client base: score, explain, position and suggest (many rows at once: `rows`)."""
+    """The trained model with its client base: score, explain, position and suggest (many rows at once: `rows`).
+    The probabilities and explanations come from `scorer`: the boosters in process unless another is given (the
+    scoring API: `remote.load_model`)."""
 
     def __init__(self, scoring: ScoringModel, population, model_dir: Path, data_dir: Path,
-                 application: ScoringModel | None = None):
+                 application: ScoringModel | None = None, scorer: Scorer | None = None):
         self.scoring = scoring
+        self.scorer = scorer if scorer is not None else BoosterScorer()
         # prospects are decided by the application model (what the form asks); without one, by the client model
         self.application = application
         if application is not None:
@@ -155,13 +160,14 @@ class CreditModel(RowReader):
         self._count_index = [self.feature_index[c] for c in TABLE_COUNTS.values() if c in self.feature_index]
 
     @classmethod
-    def load(cls, model_dir: Path | str | None = None, data_dir: Path | str | None = None) -> CreditModel:
+    def load(cls, model_dir: Path | str | None = None, data_dir: Path | str | None = None,
+             scorer: Scorer | None = None) -> CreditModel:
         model_dir = Path(model_dir) if model_dir else default_model_dir()
         data_dir = Path(data_dir) if data_dir else default_data_dir()
         scoring = ScoringModel.load(model_dir)
         grouping = Grouping.from_sources(scoring.feature_names, scoring.builder.feature_sources())
         population = Population.cached(scoring, data_dir, grouping, model_dir)
-        return cls(scoring, population, model_dir, data_dir, ScoringModel.load_application(model_dir))
+        return cls(scoring, population, model_dir, data_dir, ScoringModel.load_application(model_dir), scorer)
 
     # ---- facts --------------------------------------------------------------------------------------------
     @property
@@ -193,10 +199,16 @@ class CreditModel(RowReader):
     def global_importance(self) -> dict:
         return dict(self.population.importance)
 
+    @property
+    def history_levers(self) -> bool:
+        """Whether "what would change the answer" may change a known client's history: only when the scorer can
+        verify such a change."""
+        return self.scorer.history_levers
+
     # ---- scoring ------------------------------------------------------------------------------------------
     def score_client(self, client_id) -> Decision:
         row = self._known_row(client_id)
-        return self._decide(self.population.features[row], self._application_row(row), int(client_id), row)
+        return self.decide_all([Applicant(int(client_id), row, self._application_row(row), changed=False)])[0]
 
     def _known_row(self, client_id) -> int:
         if isinstance(client_id, bool) or not isinstance(client_id, (int, np.integer)):
@@ -210,19 +222,18 @@ class CreditModel(RowReader):
         return row
 
     def score_prospect(self, inputs) -> Decision:
-        clean = validate_prospect(inputs)
-        features = self._prospect_features([clean])[0]
-        return self._decide(features, {k: v for k, v in clean.items() if k != "SK_ID_CURR"}, None, None)
+        clean = {k: v for k, v in validate_prospect(inputs).items() if k != "SK_ID_CURR"}
+        return self.decide_all([Applicant(None, None, clean, changed=False)])[0]
 
-    def _application_features(self, rows: list[dict]) -> np.ndarray:
+    def application_features(self, rows: list[dict]) -> np.ndarray:
         """The application model's features of prospects: only the form's columns are read."""
         frame = pd.DataFrame(rows)
         frame["SK_ID_CURR"] = 0
         return self.application.builder.transform({"application_test": frame}).to_numpy(np.float32)
 
-    def _routes(self, rows: list) -> np.ndarray:
+    def routes(self, applicants: list[Applicant]) -> np.ndarray:
         """True where the application model decides: a prospect (no row in the client base), when there is one."""
-        return np.array([row is None and self.application is not None for row in rows], dtype=bool)
+        return np.array([a.row is None and self.application is not None for a in applicants], dtype=bool)
 
     def _application_row(self, row: int) -> dict:
         record = self.population.applications.iloc[row]
@@ -235,55 +246,31 @@ class CreditModel(RowReader):
         frame["SK_ID_CURR"] = 0     # no history: an id no client has
         return self.scoring.builder.transform({"application_test": frame}).to_numpy(np.float32)
 
-    def _decide(self, features: np.ndarray, inputs: dict, client_id, row) -> Decision:
-        return self._decide_many(np.asarray(features)[None, :], [inputs], [client_id], [row])[0]
+    def _decide_many(self, features: np.ndarray, applicants: list[Applicant]) -> list[Decision]:
+        """The scorer's answers as Decisions. `features` are the client model's (the client base's space: flags,
+        positions), given rather than rebuilt since a history lever changes them (`recourse.apply`)."""
+        features = np.asarray(features, dtype=np.float32)
+        scored = self.scorer.explain(self, applicants, features)
+        return [self._decision(s, features[i], a) for i, (s, a) in enumerate(zip(scored, applicants))]
 
-    def _decide_many(self, features: np.ndarray, inputs: list[dict], client_ids: list, rows: list) -> list[Decision]:
-        """Probabilities and exact TreeSHAP in one call per model, then reasons and flags row by row. `features` are
-        the client model's (the client base's space: flags, positions); prospects are decided by the application
-        model on its own features, and explained by them only."""
-        import xgboost as xgb  # not at the top: `import credit_widgets` stays cheap until a model is loaded
-
-        features = np.ascontiguousarray(features, dtype=np.float32)
-        routes = self._routes(rows)
-        decisions: list = [None] * len(features)
-        parts = [(np.flatnonzero(~routes), "client", self.scoring, self.grouping, self.feature_index)]
-        if routes.any():
-            parts.append((np.flatnonzero(routes), "application", self.application, self.app_grouping,
-                          self.app_index))
-        for chosen, name, scoring, grouping, index in parts:
-            if not len(chosen):
-                continue
-            own = (features[chosen] if name == "client" else
-                   self._application_features([inputs[i] for i in chosen]))
-            probabilities = scoring.predict_proba(own)
-            contributions = scoring.booster.predict(xgb.DMatrix(own, feature_names=scoring.feature_names),
-                                                    pred_contribs=True)
-            for k, i in enumerate(chosen):
-                base_value, grouped = grouping.group(contributions[k])
-                why = reasons(grouped, own[k], contributions[k, :-1], index, inputs[i], grouping,
-                              scoring.feature_names, self.population.stats)
-                decisions[i] = self._decision(float(probabilities[k]), scoring.threshold, base_value, grouped, why,
-                                              features[i], inputs[i], client_ids[i], rows[i], model=name,
-                                              model_features=own[k])
-        return decisions
-
-    def _decision(self, probability: float, threshold: float, base_value: float, contributions: dict, why: list,
-                  features: np.ndarray, inputs: dict, client_id, row, model: str = "client",
-                  model_features: np.ndarray | None = None) -> Decision:
-        """A Decision from its probability and explanation, with the flags the client base gives."""
+    def _decision(self, scored: Scored, features: np.ndarray, applicant: Applicant) -> Decision:
+        """A Decision from what the scorer said, with the flags the client base gives."""
+        model = scored.model
         scoring = self.application if model == "application" and self.application is not None else self.scoring
         band = float(scoring.meta.get("borderline_band", 0.02))
+        probability, threshold, row = scored.probability, scored.threshold, applicant.row
         return Decision(
-            probability=probability, threshold=threshold, favourable=probability < threshold,
+            probability=probability, threshold=threshold,
+            favourable=probability < threshold if scored.favourable is None else scored.favourable,
             margin=threshold - probability, model_version=scoring.version,
             artifact_hash=scoring.meta.get("artifact_hash", ""),
             borderline=abs(probability - threshold) < band,
             rare_profile=self.population.rare(self.population.standardise(features), exclude=row),
             thin_file=not any(features[j] > 0 for j in self._count_index),
-            base_value=base_value, contributions=contributions, reasons=why, client_id=client_id, inputs=inputs,
+            base_value=scored.base_value, contributions=scored.contributions, reasons=scored.reasons,
+            client_id=applicant.client_id if row is not None else None, inputs=applicant.inputs,
             features=features, row=row, model=model,
-            model_features=features if model_features is None else model_features)
+            model_features=features if scored.model_features is None else scored.model_features)
 
     # ---- the client base ----------------------------------------------------------------------------------
     def position(self, decision: Decision, column: str) -> dict:
@@ -310,8 +297,7 @@ class CreditModel(RowReader):
         if decision.client_id is None:
             return self.score_prospect({**decision.inputs, **changes})
         variant = {**decision.inputs, **validate_prospect(changes)}
-        applicant = Applicant(decision.client_id, decision.row, variant, changed=True)
-        return self._decide(self._variant_features([applicant])[0], variant, decision.client_id, decision.row)
+        return self.decide_all([Applicant(decision.client_id, decision.row, variant, changed=True)])[0]
 
     # ---- what would change the answer ---------------------------------------------------------------------
     def suggest(self, decision: Decision, limit: int = 3) -> list[Suggestion]:
@@ -334,10 +320,10 @@ class CreditModel(RowReader):
         return self.scoring.builder.transform({"application_test": frame}, history=history).to_numpy(np.float32)
 
     def _score_variants(self, decision: Decision, rows: list[dict]) -> np.ndarray:
-        """The one place that scores candidate rows (suggestions): a prospect's by the model that decided it."""
+        """The one place that scores candidate rows (suggestions), by the scorer: a prospect's as a prospect (the
+        model that decided it), a known client's as that client with changed inputs."""
         if decision.client_id is None:
-            if self.application is not None and decision.model == "application":
-                return self.application.predict_proba(self._application_features(rows))
-            return self.scoring.predict_proba(self._prospect_features(rows))
-        return self.scoring.predict_proba(self._variant_features(
-            [Applicant(decision.client_id, decision.row, row, changed=True) for row in rows]))
+            applicants = [Applicant(None, None, row, changed=False) for row in rows]
+        else:
+            applicants = [Applicant(decision.client_id, decision.row, row, changed=True) for row in rows]
+        return self.scorer.probabilities(self, applicants)

@@ -132,7 +132,7 @@ def performance(frame: pd.DataFrame, outcomes: pd.DataFrame, bins: int = 10) -> 
     """Of the granted loans with a known outcome: default rate by score band, calibration, AUC."""
     from sklearn.metrics import roc_auc_score
 
-    from .train import calibration_table, expected_calibration_error
+    from .fitting import calibration_table, expected_calibration_error
 
     known = _with_outcomes(frame, outcomes)
     result = {"loans": len(known), "default_rate": float(known["TARGET"].mean()) if len(known) else float("nan")}

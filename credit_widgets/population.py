@@ -333,7 +333,7 @@ def _exists(data_dir: Path, table: str) -> bool:
 
 
 def _history(tables, scoring):
-    from .features import history_features
+    from .history import history_features
 
     return history_features(tables, tuple(scoring.builder.history_tables_))
 

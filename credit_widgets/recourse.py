@@ -19,7 +19,7 @@ one batch on the decision's own feature vector (ratios recomputed with the Featu
 then the chosen ones are scored again through the model that decided (`_score_variants`, or
 `score_history_variants` for history levers) and only those scores are shown. If the two ever disagree the whole
 set goes through the decider.
-Through the scoring API (`remote.ApiCreditModel`, `history_levers = False`) only the loan's levers are searched:
+Through the scoring API (`remote.ApiScorer`, `history_levers = False`) only the loan's levers are searched:
 the served model takes application rows and could not verify a change of history.
 """
 from __future__ import annotations
@@ -29,7 +29,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .features import RATIO_SOURCES, _safe_ratio, application_ratios
+from .features import RATIO_SOURCES, application_ratios
+from .history import _safe_ratio
 from .levers import (  # noqa: F401
     DIRECTIONS,
     ENQUIRY_COLUMNS,
@@ -42,10 +43,11 @@ from .levers import (  # noqa: F401
     application_steps,
     history_steps,
 )
+from .rows import Applicant
 
 
 class Suggestion:
-    """A change and the probability it gives, verified by the model that decided; unpacks as (changes, p)."""
+    """A change and the probability it gives, verified by the model that decided."""
 
     def __init__(self, kind: str, changes: dict, probability: float, threshold: float, *, steps=(),
                  from_probability: float | None = None):
@@ -75,9 +77,6 @@ class Suggestion:
     @property
     def partial(self) -> bool:
         return self.kind != "headroom" and not self.favourable
-
-    def __iter__(self):
-        return iter((self.changes, self.probability))
 
     def __repr__(self):
         return f"Suggestion({self.kind}, {self.changes}, {self.history}, p={self.probability:.4f})"
@@ -375,4 +374,5 @@ def apply(model, decision, suggestion: Suggestion):
     frame = pd.DataFrame([rows[0]]).drop(columns=["SK_ID_CURR"], errors="ignore")
     frame["SK_ID_CURR"] = decision.client_id
     features = builder.transform({"application_test": frame}, history=table).to_numpy(np.float32)[0]
-    return model._decide(features, rows[0], decision.client_id, decision.row)
+    applicant = Applicant(decision.client_id, decision.row, rows[0], changed=True)
+    return model._decide_many(features[None, :], [applicant])[0]

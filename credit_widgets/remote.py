@@ -8,7 +8,6 @@ Plain HTTP (urllib): no MLflow import in the page's kernel.
 """
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import urllib.error
@@ -17,20 +16,19 @@ import urllib.request
 import numpy as np
 
 from .explain import Reason
-from .model import CreditModel, Decision
-from .rows import Applicant
-from .validate import InputError, validate_prospect
+from .model import CreditModel
+from .scorer import Scored
+from .validate import InputError
 
 API_URL_VARIABLE = "CREDIT_API_URL"
 TIMEOUT_SECONDS = float(os.environ.get("CREDIT_API_TIMEOUT", "20"))
 
 
-def load_model(model_dir=None, data_dir=None) -> CreditModel:
-    """The page's model: through the scoring API when CREDIT_API_URL is set, in process otherwise."""
-    url = os.environ.get(API_URL_VARIABLE, "").strip()
-    if url:
-        return ApiCreditModel.load(model_dir, data_dir, url=url)
-    return CreditModel.load(model_dir, data_dir)
+def load_model(model_dir=None, data_dir=None, url: str | None = None) -> CreditModel:
+    """The page's model: through the scoring API at `url` or CREDIT_API_URL when either is set, in process
+    otherwise."""
+    url = (url or os.environ.get(API_URL_VARIABLE, "")).strip()
+    return CreditModel.load(model_dir, data_dir, scorer=ApiScorer(url) if url else None)
 
 
 class ScoringServiceError(InputError):
@@ -40,65 +38,23 @@ class ScoringServiceError(InputError):
         super().__init__(None, key, **params)
 
 
-class ApiCreditModel(CreditModel):
-    url: str = ""
+class ApiScorer:
+    """A `scorer.Scorer` that asks the served model: the rows go as `CreditModel.records` writes them, the API
+    routes a prospect to the application model itself."""
+
     # The served model takes application rows only: a change of the client's history could not be verified by it,
     # so "what would change the answer" keeps to the loan's terms here.
     history_levers = False
 
-    @classmethod
-    def load(cls, model_dir=None, data_dir=None, url: str | None = None) -> ApiCreditModel:
-        model = super().load(model_dir, data_dir)
-        model.url = (url or os.environ[API_URL_VARIABLE]).rstrip("/")
-        return model
+    def __init__(self, url: str):
+        self.url = url.strip().rstrip("/")
 
-    # ---- what the API decides -----------------------------------------------------------------------------
-    def score_client(self, client_id) -> Decision:
-        row = self._known_row(client_id)
-        (answer,) = self._post([{"SK_ID_CURR": int(client_id)}], explain=True)
-        return self._from_api(answer, self.population.features[row], self._application_row(row), int(client_id),
-                              row)
+    def explain(self, model: CreditModel, applicants: list, features: np.ndarray) -> list[Scored]:
+        return [_scored(answer) for answer in self._post(model.records(applicants), explain=True)]
 
-    def score_prospect(self, inputs) -> Decision:
-        clean = {k: v for k, v in validate_prospect(inputs).items() if k != "SK_ID_CURR"}
-        (answer,) = self._post([{k: v for k, v in clean.items() if v is not None}], explain=True)
-        return self._from_api(answer, self._prospect_features([clean])[0], clean, None, None)
-
-    def rescore(self, decision: Decision, changes: dict) -> Decision:
-        if decision.client_id is None:
-            return self.score_prospect({**decision.inputs, **changes})
-        variant = {**decision.inputs, **validate_prospect(changes)}
-        (answer,) = self._post([self._client_changes(decision, variant)], explain=True)
-        features = self._variant_features([Applicant(decision.client_id, decision.row, variant, changed=True)])[0]
-        return self._from_api(answer, features, variant, decision.client_id, decision.row)
-
-    def _score_variants(self, decision: Decision, rows: list[dict]) -> np.ndarray:
-        """The candidates of `suggest`, scored by the API in one request (probabilities only). The API routes a
-        prospect's candidates to the application model, as it routed the prospect."""
-        if decision.client_id is None:
-            sent = [{k: v for k, v in row.items() if v is not None} for row in rows]
-        else:
-            sent = [self._client_changes(decision, row) for row in rows]
-        answers = self._post(sent, reasons=False)
+    def probabilities(self, model: CreditModel, applicants: list) -> np.ndarray:
+        answers = self._post(model.records(applicants), reasons=False)
         return np.array([a["probability"] for a in answers], dtype=float)
-
-    # ---- plumbing -----------------------------------------------------------------------------------------
-    def _client_changes(self, decision: Decision, inputs: dict) -> dict:
-        """A known client's row for the API: what differs from the client's file (the API keeps the rest, and the
-        history). The file, not `decision.inputs`, since a suggestion already applied is a difference too."""
-        stored = self._application_row(decision.row)
-        return {"SK_ID_CURR": decision.client_id, **{k: v for k, v in inputs.items() if v != stored.get(k)}}
-
-    def _from_api(self, answer: dict, features: np.ndarray, inputs: dict, client_id, row) -> Decision:
-        contributions = json.loads(answer["contributions"])
-        base_value = float(contributions.pop("base_value"))
-        reasons = [Reason(r["input"], r["contribution"], None, {"fr": r["text_fr"], "en": r["text_en"]})
-                   for r in json.loads(answer["reasons"])]
-        decision = self._decision(float(answer["probability"]), float(answer["threshold"]), base_value,
-                                  contributions, reasons, np.asarray(features, dtype=np.float32), inputs,
-                                  client_id, row, model=answer.get("model") or "client")
-        # the served model's word, not recomputed
-        return dataclasses.replace(decision, favourable=answer["decision"] == "favourable")
 
     def _post(self, rows: list[dict], **params) -> list[dict]:
         columns = sorted({column for row in rows for column in row})
@@ -122,3 +78,13 @@ class ApiCreditModel(CreditModel):
         if len(predictions) != len(rows):
             raise ScoringServiceError("service_down", url=self.url)
         return predictions
+
+
+def _scored(answer: dict) -> Scored:
+    """One answer of the API: its probability, threshold, explanation and decision, not recomputed."""
+    contributions = json.loads(answer["contributions"])
+    base_value = float(contributions.pop("base_value"))
+    reasons = [Reason(r["input"], r["contribution"], None, {"fr": r["text_fr"], "en": r["text_en"]})
+               for r in json.loads(answer["reasons"])]
+    return Scored(float(answer["probability"]), float(answer["threshold"]), base_value, contributions, reasons,
+                  answer.get("model") or "client", favourable=answer["decision"] == "favourable")

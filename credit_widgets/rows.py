@@ -2,8 +2,9 @@
 
 `RowReader` is mixed into `model.CreditModel` (which is what callers use: `model.read_rows(records)`,
 `model.decide_all(applicants)`...). It relies on the model's client base (`population`), its two models (`scoring`,
-`application`) and the model's own helpers `_known_row`, `_application_row`, `_routes`, `_prospect_features`,
-`_application_features`, `_variant_features` and `_decide_many`.
+`application`), its scorer, and the model's own helpers `_known_row`, `_application_row`, `routes`,
+`_prospect_features`, `application_features`, `_variant_features` and `_decide_many`. `records` writes applicants
+back as such rows, for the scoring API (`remote.ApiScorer`).
 """
 from __future__ import annotations
 
@@ -93,21 +94,30 @@ class RowReader:
             features[prospects] = self._prospect_features([applicants[i].inputs for i in prospects])
         return features
 
+    def records(self, applicants: list[Applicant]) -> list[dict]:
+        """The rows `read_rows` reads as these applicants: a known client by the id and what differs from the
+        client's file (the reader keeps the rest, and the history; the file, not the inputs a decision started
+        from, since a suggestion already applied is a difference too), a prospect by the inputs given."""
+        records = []
+        for a in applicants:
+            if a.row is None:
+                record = {k: v for k, v in a.inputs.items() if v is not None}
+                records.append(record if a.client_id is None else {"SK_ID_CURR": a.client_id, **record})
+            elif not a.changed:
+                records.append({"SK_ID_CURR": a.client_id})
+            else:
+                stored = self._application_row(a.row)
+                records.append({"SK_ID_CURR": a.client_id,
+                                **{k: v for k, v in a.inputs.items() if v != stored.get(k)}})
+        return records
+
     def probabilities(self, applicants: list[Applicant]) -> np.ndarray:
         """Default probabilities, each from the model that decides it (`models_of`)."""
-        routes = self._routes([a.row for a in applicants])
-        probabilities = np.empty(len(applicants))
-        if (~routes).any():
-            chosen = [applicants[i] for i in np.flatnonzero(~routes)]
-            probabilities[~routes] = self.scoring.predict_proba(self.features_of(chosen))
-        if routes.any():
-            chosen = [applicants[i].inputs for i in np.flatnonzero(routes)]
-            probabilities[routes] = self.application.predict_proba(self._application_features(chosen))
-        return probabilities
+        return self.scorer.probabilities(self, applicants)
 
     def models_of(self, applicants: list[Applicant]) -> list[str]:
         """Which model decides each applicant: "application" for a prospect, "client" for a known client."""
-        return ["application" if r else "client" for r in self._routes([a.row for a in applicants])]
+        return ["application" if r else "client" for r in self.routes(applicants)]
 
     def thresholds_of(self, applicants: list[Applicant]) -> np.ndarray:
         """Each applicant's threshold: that of the model that decides it."""
@@ -115,6 +125,4 @@ class RowReader:
         return np.array([application if m == "application" else self.threshold for m in self.models_of(applicants)])
 
     def decide_all(self, applicants: list[Applicant]) -> list[Decision]:
-        return self._decide_many(self.features_of(applicants), [a.inputs for a in applicants],
-                                 [a.client_id if a.row is not None else None for a in applicants],
-                                 [a.row for a in applicants])
+        return self._decide_many(self.features_of(applicants), applicants)

@@ -210,7 +210,8 @@ class Field:
         return _scalar(np.round(shown / self.display_scale) + 0.0)
 
     def in_range(self, shown) -> bool:
-        """Whether one displayed value is acceptable (missing is: the model takes missing values)."""
+        """Whether one displayed value is acceptable (missing is: the model takes missing values). The one range
+        check: `validate.validate_prospect` refuses what it refuses, with the bounds in the message."""
         if shown is None or (not isinstance(shown, str) and np.ndim(shown) == 0 and shown != shown):
             return True
         if self.choices:

@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from .data import DataError, load_tables
-from .features import history_features
+from .history import history_features
 from .model import ScoringModel, decide
 
 CHUNK = 50_000  # applications per scoring step: bounds memory and paces the progress lines

@@ -62,7 +62,7 @@ def validate_prospect(inputs) -> dict:
             if not isinstance(value, str):
                 raise InputError(name, "type_text")
             field = FIELDS.get(name)
-            if field is not None and field.choices and value not in field.choices:
+            if field is not None and not field.in_range(value):
                 raise InputError(name, "choice", choices=", ".join(field.choices))
             clean[name] = value
             continue
@@ -73,8 +73,7 @@ def validate_prospect(inputs) -> dict:
             raise InputError(name, "not_finite")
         field = FIELDS.get(name)
         if field is not None and field.min is not None and field.max is not None:
-            shown = field.to_display(value)
-            if not field.min <= shown <= field.max:
+            if not field.in_range(field.to_display(value)):
                 raise InputError(name, "range", min=_shown_bound(field, field.min), max=_shown_bound(field, field.max))
         elif abs(value) > _ABSURD:
             raise InputError(name, "range", min=i18n.number(-_ABSURD, "en"), max=i18n.number(_ABSURD, "en"))

@@ -254,9 +254,9 @@ def test_server_still_answers_after_everything(server, client_ids):
 
 @pytest.fixture(scope="session")
 def remote(server):
-    from credit_widgets.remote import ApiCreditModel
+    from credit_widgets.remote import load_model
 
-    return ApiCreditModel.load(url=server)
+    return load_model(url=server)
 
 
 def _same_decision(got, expected):
@@ -273,11 +273,11 @@ def _same_decision(got, expected):
 
 def _loan_terms_only(core, decision):
     """What the in-process model suggests without the history levers, which the served model cannot verify."""
-    core.history_levers = False
+    core.scorer.history_levers = False
     try:
         return core.suggest(decision)
     finally:
-        del core.history_levers
+        del core.scorer.history_levers
 
 
 def _same_suggestions(got, expected):
@@ -316,12 +316,12 @@ def test_the_page_model_through_the_api_decides_exactly_as_in_process(remote, co
 
 def test_the_page_uses_the_api_when_credit_api_url_is_set(server, core, monkeypatch, tmp_path):
     from credit_widgets.audit import AuditLog
-    from credit_widgets.remote import ApiCreditModel
+    from credit_widgets.remote import ApiScorer
     from credit_widgets.widgets import CreditApp
 
     monkeypatch.setenv("CREDIT_API_URL", server + "/")
     app = CreditApp(audit=AuditLog(tmp_path / "audit.sqlite"))
-    assert isinstance(app.model, ApiCreditModel)
+    assert isinstance(app.model.scorer, ApiScorer) and app.model.scorer.url == server
     local = CreditApp(core, AuditLog(tmp_path / "local.sqlite"))
     for page in (app, local):
         page.client.id.value = str(core.client_ids()[5])
@@ -332,12 +332,13 @@ def test_the_page_uses_the_api_when_credit_api_url_is_set(server, core, monkeypa
 
 def test_a_silent_api_is_a_message_in_the_officers_language_and_nothing_typed_is_lost(core, tmp_path):
     from benchmarks.api import _free_port
+    from credit_widgets import CreditModel
     from credit_widgets.audit import AuditLog
-    from credit_widgets.remote import ApiCreditModel
+    from credit_widgets.remote import ApiScorer
     from credit_widgets.widgets import CreditApp
 
-    nowhere = ApiCreditModel(core.scoring, core.population, core.model_dir, core.data_dir)
-    nowhere.url = f"http://127.0.0.1:{_free_port()}"           # nothing listens there
+    nowhere = CreditModel(core.scoring, core.population, core.model_dir, core.data_dir,
+                          scorer=ApiScorer(f"http://127.0.0.1:{_free_port()}"))   # nothing listens there
     app = CreditApp(nowhere, AuditLog(tmp_path / "audit.sqlite"))
     client = str(core.client_ids()[6])
     app.client.id.value = client

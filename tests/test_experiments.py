@@ -57,3 +57,34 @@ def test_split_clients_is_disjoint_stratified_and_keeps_each_clients_history(syn
         assert set(part["bureau_balance"]["SK_ID_BUREAU"]) <= set(part["bureau"]["SK_ID_BUREAU"])
     trained = tables["bureau"]["SK_ID_CURR"].isin(tables["application_train"]["SK_ID_CURR"])
     assert len(dev["bureau"]) + len(test["bureau"]) == int(trained.sum())
+
+
+def test_the_baselines_are_cross_validated_on_the_folds_of_train_fit(synth_dir):
+    """Each row's out-of-fold prediction comes from a model fitted on exactly the rows outside the fold
+    `fitting.cv_folds` puts it in (the folds `fitting.fit` uses), so baselines and XGBoost are compared row by row."""
+    from sklearn.base import BaseEstimator, ClassifierMixin
+
+    from credit_widgets.fitting import cv_folds
+
+    class RowsSeen(ClassifierMixin, BaseEstimator):
+        """Predicts the share of the row numbers it was fitted on: a fingerprint of its training rows."""
+
+        def __init__(self, total: float = 1.0):
+            self.total = total
+
+        def fit(self, x, y):
+            self.classes_, self.seen_ = np.unique(y), x[:, 0].sum() / self.total
+            return self
+
+        def predict_proba(self, x):
+            return np.tile([1 - self.seen_, self.seen_], (len(x), 1))
+
+        def predict(self, x):
+            return np.zeros(len(x))
+
+    y = load_tables(synth_dir)["application_train"]["TARGET"].to_numpy(float)
+    rows = np.arange(len(y), dtype=float)[:, None]
+    for folds, seed in ((3, 0), (5, 7)):
+        p = experiments.out_of_fold(RowsSeen(float(rows.sum())), rows, y, folds, seed)
+        for tr, va in cv_folds(folds, seed).split(np.zeros(len(y)), y):
+            np.testing.assert_allclose(p[va], tr.sum() / rows.sum())

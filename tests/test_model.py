@@ -127,7 +127,7 @@ def test_every_refusal_gets_a_true_indication_with_actionable_changes_only(credi
         flips = [s for s in suggestions if s.favourable]
         assert not flips or len(flips) == len(suggestions), "partial steps are shown only when nothing flips"
         for s in suggestions:
-            changes, probability = s
+            changes, probability = s.changes, s.probability
             assert s.favourable == (probability < d.threshold) == s.reaches_threshold == (not s.partial)
             if s.partial:
                 assert probability < d.probability and s.from_probability == d.probability

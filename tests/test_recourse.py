@@ -161,14 +161,19 @@ def test_history_levers_change_the_aggregates_consistently(credit_model, refused
 
 
 def test_the_api_backed_model_keeps_to_the_loan_terms(credit_model, refused):
-    from credit_widgets.remote import ApiCreditModel
+    from credit_widgets import CreditModel
+    from credit_widgets.remote import ApiScorer
 
-    assert ApiCreditModel.history_levers is False
-    credit_model.history_levers = False
+    through_api = CreditModel(credit_model.scoring, credit_model.population, credit_model.model_dir,
+                              credit_model.data_dir, credit_model.application, scorer=ApiScorer("http://127.0.0.1:1"))
+    assert through_api.history_levers is False and credit_model.history_levers is True
+    credit_model.scorer.history_levers = False     # the in-process model told the same: the search follows
     try:
+        assert not credit_model.history_levers
         assert all(not s.history for d in refused[:10] for s in credit_model.suggest(d))
     finally:
-        del credit_model.history_levers
+        del credit_model.scorer.history_levers
+    assert credit_model.history_levers
 
 
 def test_partial_steps_say_how_far_they_get_in_both_languages(credit_model, refused):

@@ -92,6 +92,12 @@ def test_a_known_client_goes_to_the_client_model_and_a_prospect_to_the_applicati
     np.testing.assert_allclose(credit_model.thresholds_of(applicants), [d.threshold for d in decisions])
     assert decisions[0].probability == pytest.approx(known.probability)
     assert decisions[1].probability == pytest.approx(prospect.probability)
+    # the rows written for the scoring API (`records`) read back as the same applicants, and the same decisions
+    again = credit_model.read_rows(credit_model.records(applicants))
+    assert [(a.client_id, a.row, a.changed) for a in again] == [(a.client_id, a.row, a.changed) for a in applicants]
+    assert [d.probability for d in credit_model.decide_all(again)] == [d.probability for d in decisions]
+    assert credit_model.records(applicants)[0] == {"SK_ID_CURR": client_id}
+    assert credit_model.records(applicants)[2] == {"SK_ID_CURR": client_id, "AMT_CREDIT": 300000.0}
     # unasked columns sent with a prospect do not change its answer: the application model never reads them
     extra = credit_model.score_prospect({**row, "FLAG_DOCUMENT_6": 1, "APARTMENTS_AVG": 0.9, "CODE_GENDER": "M"})
     assert extra.probability == pytest.approx(prospect.probability)

@@ -296,3 +296,29 @@ def test_field_is_frozen():
     with pytest.raises(dataclasses.FrozenInstanceError):
         FIELDS["AMT_CREDIT"].min = 0
     assert isinstance(FIELDS["AMT_CREDIT"], Field)
+
+
+@pytest.mark.parametrize("name", list(FIELDS))
+def test_the_input_check_refuses_exactly_what_the_field_range_refuses(name):
+    """One range check: what a person types is refused (with the field named) exactly where `Field.in_range` says
+    the shown value is outside, at both bounds and just past them."""
+    from credit_widgets.validate import InputError, validate_prospect
+
+    field = FIELDS[name]
+    if field.choices:
+        candidates = [*field.choices, "not a level"]
+    else:
+        span = field.max - field.min
+        candidates = [field.from_display(v) for v in (field.min, field.max, field.min + span / 2,
+                                                      field.min - span / 100, field.max + span / 100)]
+    outcomes = []
+    for value in candidates:
+        try:
+            validate_prospect({name: value})
+            accepted = True
+        except InputError as error:
+            assert (error.field, error.key) == (name, "choice" if field.choices else "range")
+            accepted = False
+        assert accepted == field.in_range(value if field.choices else field.to_display(value)), value
+        outcomes.append(accepted)
+    assert any(outcomes) and not all(outcomes)
