@@ -14,10 +14,11 @@ import pytest
 
 psycopg = pytest.importorskip("psycopg")
 
-from benchmarks.pgserver import free_port, server_bin, throwaway_cluster  # noqa: E402
 from credit_widgets.audit import AuditError, AuditLog  # noqa: E402
 from credit_widgets.audit_pg import _LOCKS, PgAuditLog  # noqa: E402
-from test_audit import CLIENT, PROSPECT, _write_many  # noqa: E402
+from harness.audit_records import CLIENT, PROSPECT, write_many, write_until_stopped  # noqa: E402
+from harness.postgres import server_bin, throwaway_cluster  # noqa: E402
+from harness.processes import free_port  # noqa: E402
 
 _names = itertools.count()
 
@@ -111,7 +112,7 @@ def test_four_servers_lose_nothing_and_keep_one_chain(url, used_before_fork):
     ctx = multiprocessing.get_context("fork")
     workers, count = 4, 50
     barrier = ctx.Barrier(workers)
-    procs = [ctx.Process(target=_write_many, args=(log, barrier, w, count)) for w in range(workers)]
+    procs = [ctx.Process(target=write_many, args=(log, barrier, w, count)) for w in range(workers)]
     for p in procs:
         p.start()
     for p in procs:
@@ -130,21 +131,11 @@ def test_four_servers_lose_nothing_and_keep_one_chain(url, used_before_fork):
     assert log.verify()
 
 
-def _write_until_killed(url, acknowledged, worker):
-    log = PgAuditLog(url, timeout=60.0)
-    with open(acknowledged, "a") as out:
-        for i in itertools.count():
-            decision_id = log.record_decision(**{**PROSPECT, "inputs": {"worker": worker, "i": i}})
-            out.write(decision_id + "\n")
-            out.flush()
-            if i % 3 == 0:
-                log.record_outcome(decision_id, action="follows", officer=f"w{worker}")
-
-
 def test_writers_killed_mid_stream_leave_every_acknowledged_record_and_a_valid_chain(url, tmp_path):
     ctx = multiprocessing.get_context("fork")
     files = [tmp_path / f"acked-{w}.txt" for w in range(4)]
-    procs = [ctx.Process(target=_write_until_killed, args=(url, files[w], w)) for w in range(4)]
+    procs = [ctx.Process(target=write_until_stopped, args=(PgAuditLog(url, timeout=60.0), files[w], w))
+             for w in range(4)]
     for p in procs:
         p.start()
     log = PgAuditLog(url)

@@ -17,13 +17,11 @@ from types import SimpleNamespace
 
 import pytest
 
-import test_page_e2e as e2e
-from benchmarks import officers as bench
-from benchmarks.page import LOAD_MS, STEP_MS, voila_server
-from benchmarks.proxy import nginx_bin, nginx_proxy
 from credit_widgets.audit import AuditLog
+from harness import officers as bench
+from harness.nginx import nginx_bin, nginx_proxy
+from harness.voila import LOAD_MS, SIGNED_IN, STEP_MS, voila_server
 
-client_id = e2e.client_id
 OFFICERS = {"jdupont": secrets.token_hex(8), "mmartin": secrets.token_hex(8)}
 FORGED = "the-boss"
 
@@ -33,9 +31,8 @@ def proxied(tmp_path_factory):
     if nginx_bin() is None:
         pytest.fail("nginx is missing: `make test` installs it (make nginx)")
     scratch = tmp_path_factory.mktemp("proxied")
-    with voila_server(scratch, preheat=True, pool_size=1, env={"APP_USER_HEADER": "X-Forwarded-User"},
-                      extra_args=("--VoilaConfiguration.http_header_envs=['X-Forwarded-User']",)) as server:
-        with nginx_proxy(int(server["url"].rsplit(":", 1)[1].strip("/")), OFFICERS) as url:
+    with voila_server(scratch, preheat=True, pool_size=1, **SIGNED_IN) as server:
+        with nginx_proxy(server["port"], OFFICERS) as url:
             yield SimpleNamespace(url=url, direct=server["url"], pid=server["pid"], log=server["log"],
                                   audit=AuditLog(scratch / "audit.sqlite"))
 
@@ -110,9 +107,8 @@ def test_ten_officers_at_once_behind_the_proxy_each_named_with_correct_answers(t
     officers = bench.plan_officers(model, bench.OFFICERS)
     del model
     logins = {f"officer{o.index}": secrets.token_hex(8) for o in officers}
-    with voila_server(tmp_path, preheat=True, pool_size=2, env={"APP_USER_HEADER": "X-Forwarded-User"},
-                      extra_args=("--VoilaConfiguration.http_header_envs=['X-Forwarded-User']",)) as server:
-        with nginx_proxy(int(server["url"].rsplit(":", 1)[1].strip("/")), logins) as url:
+    with voila_server(tmp_path, preheat=True, pool_size=2, **SIGNED_IN) as server:
+        with nginx_proxy(server["port"], logins) as url:
             result = bench.run(bench.officers_at_once(url, server["pid"], officers, credentials=[
                 {"username": login, "password": password} for login, password in logins.items()]))
         log = server["log"].read_text()
