@@ -41,33 +41,11 @@ from pathlib import Path
 
 from harness import REPO
 from harness.nginx import nginx_bin, nginx_proxy
-from harness.officers import OFFICERS, officers_at_once, plan_officers, run
+from harness.officers import OFFICERS, audit_names, officers_at_once, plan_officers, run
 from harness.processes import kernel_pids, rss_mb, wait_pool_full
 from harness.voila import SIGNED_IN, voila_server
 
 from .page import RESULTS, summary
-
-
-def audit_names(audit_path: Path, sessions: list[dict], logins: list[str]) -> dict:
-    """Who the audit log says took each decision and each outcome, against who was signed in on each page."""
-    from credit_widgets.audit import AuditLog
-
-    log = AuditLog(audit_path)
-    decisions = log.decisions()
-    outcomes = [o for d in decisions for o in d["outcomes"]]
-    misnamed = []
-    for s, login in zip(sessions, logins):
-        theirs = [d for d in decisions if d["client_id"] == int(s["officer"]["client"])]
-        if not theirs or {d["officer"] for d in theirs} != {login}:
-            misnamed.append({"login": login, "client": s["officer"]["client"],
-                             "recorded": sorted({str(d["officer"]) for d in theirs})})
-    records = decisions + outcomes
-    return {"decisions": len(decisions), "outcomes": len(outcomes),
-            "records_without_officer": sum(r["officer"] in (None, "", "local") for r in records),
-            "records_naming_no_signed_in_officer": sum(r["officer"] not in logins for r in records),
-            "client_decisions_misnamed": misnamed,
-            "officers_named": sorted({str(r["officer"]) for r in records}),
-            "chain_verifies": log.verify()}
 
 
 def measure(args) -> dict:

@@ -308,6 +308,30 @@ async def officers_at_once(url: str, server_pid: int, officers: list[Officer],
             "all_answered_s": round(all_answered_s, 2), "memory_all_open": mem, "cpu": cpu}
 
 
+# ---- who the audit log names ------------------------------------------------------------------------------------
+def audit_names(audit_path: Path, sessions: list[dict], logins: list[str]) -> dict:
+    """Who the audit log says took each decision and each outcome, against who was signed in on each page
+    (`logins[i]` on `sessions[i]`'s page): each officer's client decisions must name that officer and no one else."""
+    from credit_widgets.audit import AuditLog
+
+    log = AuditLog(audit_path)
+    decisions = log.decisions()
+    outcomes = [o for d in decisions for o in d["outcomes"]]
+    misnamed = []
+    for s, login in zip(sessions, logins):
+        theirs = [d for d in decisions if d["client_id"] == int(s["officer"]["client"])]
+        if not theirs or {d["officer"] for d in theirs} != {login}:
+            misnamed.append({"login": login, "client": s["officer"]["client"],
+                             "recorded": sorted({str(d["officer"]) for d in theirs})})
+    records = decisions + outcomes
+    return {"decisions": len(decisions), "outcomes": len(outcomes),
+            "records_without_officer": sum(r["officer"] in (None, "", "local") for r in records),
+            "records_naming_no_signed_in_officer": sum(r["officer"] not in logins for r in records),
+            "client_decisions_misnamed": misnamed,
+            "officers_named": sorted({str(r["officer"]) for r in records}),
+            "chain_verifies": log.verify()}
+
+
 def run(coroutine):
     """Run a coroutine to its end in a thread of its own: callers may already drive a (sync) Playwright, whose
     event loop would otherwise be this thread's."""
