@@ -54,7 +54,7 @@ api: setup
 
 test: setup-test browser postgres nginx
 	@# the lint first: a seconds-long check that spares a long run (rules and exceptions in pyproject.toml)
-	$(BIN)/ruff check credit_widgets tests benchmarks
+	$(BIN)/ruff check credit_widgets tests benchmarks harness
 	MLFLOW_DISABLE_TELEMETRY=true $(BIN)/python -m pytest
 
 # The browser tests drive Debian's Chromium (never `playwright install`: it downloads its own browser).

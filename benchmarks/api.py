@@ -1,5 +1,5 @@
-"""Scoring-API load benchmark: the real `mlflow models serve` (models/, --env-manager local) on a free loopback port,
-single-row client scoring over kept-alive HTTP connections (http.client), with and without `explain`.
+"""Scoring-API load benchmark: the real `mlflow models serve` (models/, --env-manager local, started by `harness.api`)
+on a free loopback port, single-row client scoring over kept-alive HTTP connections, with and without `explain`.
 
     .venv/bin/python -m benchmarks.api [--requests 300]
 
@@ -18,66 +18,19 @@ import argparse
 import http.client
 import json
 import os
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
+from harness import REPO as ROOT
+from harness.api import start_server, stop_server
+
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
 RESULTS = HERE / "results"
-BIN = ROOT / ".venv" / "bin"
 CONCURRENCY = (1, 4, 16)
 WARMUP = 10
-STARTUP_POLLS = 600   # 0.25 s apart
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(scratch: Path, model_uri: str | None = None, env: dict | None = None
-                 ) -> tuple[subprocess.Popen, int, float]:
-    """`mlflow models serve` of `model_uri` (default: the bundled models/; `models:/name@alias` for the registry,
-    with MLFLOW_TRACKING_URI in `env`) on a free loopback port: (process, port, seconds until /ping answers)."""
-    port = _free_port()
-    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
-           "MLFLOW_DISABLE_TELEMETRY": "true", "CREDIT_AUDIT_LOG": str(scratch / "audit.sqlite"), **(env or {})}
-    log = open(scratch / "server.log", "wb")
-    started = time.perf_counter()
-    process = subprocess.Popen([str(BIN / "mlflow"), "models", "serve", "-m", model_uri or str(ROOT / "models"),
-                                "--env-manager", "local", "-h", "127.0.0.1", "-p", str(port)],
-                               env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    for _ in range(STARTUP_POLLS):
-        if process.poll() is not None:
-            raise RuntimeError((scratch / "server.log").read_text()[-3000:])
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/ping")
-            if connection.getresponse().status == 200:
-                connection.close()
-                return process, port, time.perf_counter() - started
-        except OSError:
-            time.sleep(0.25)
-    stop_server(process)
-    raise RuntimeError("the server did not answer /ping")
-
-
-def stop_server(process: subprocess.Popen) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(30)
-    except ProcessLookupError:
-        pass
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
 
 
 def _body(client_id: int, explain: bool) -> bytes:

@@ -3,7 +3,7 @@
 
     .venv/bin/python -m benchmarks.audit_pg [--per-writer 500] [--verify-records 100000]
 
-Starts a throw-away cluster (benchmarks/pgserver.py; Debian's postgresql, fsync and synchronous_commit on, as a bank
+Starts a throw-away cluster (harness/postgres.py; Debian's postgresql, fsync and synchronous_commit on, as a bank
 would run it) on a free loopback port. Writers: four processes, each its own connection as four page servers
 would, append decisions (one outcome per five, like the SQLite figure of issue #18) through PgAuditLog; the rate
 counts decisions and outcomes. Verify: 100,000 decisions chained exactly as PgAuditLog chains them, loaded with COPY
@@ -89,8 +89,8 @@ def main() -> None:
     parser.add_argument("--verify-records", type=int, default=100_000)
     args = parser.parse_args()
 
-    from benchmarks.pgserver import throwaway_cluster
     from credit_widgets.audit_pg import PgAuditLog
+    from harness.postgres import throwaway_cluster
 
     with throwaway_cluster() as cluster:
         rate = writers(cluster.app_url, args.per_writer)

@@ -2,391 +2,66 @@
 and its own prospect; how long until each page is usable, how long each answer takes, what the kernels cost.
 
     .venv/bin/python -m benchmarks.officers [--officers 10] [--pool-size N]
+    .venv/bin/python -m benchmarks.officers --behind-nginx     # -> results/officers-nginx.json
 
-Starts Voilà as `make app` does (repository `voila.json`: template, pre-heated pool, culling; `benchmarks.page`'s
-server helper) on a free loopback port and waits until its pre-heated pool is full and quiet, as it is when the
-branch opens. Then one Debian Chromium opens `--officers` browser contexts at once (async Playwright, all sessions
-driven concurrently), and every officer, without waiting for the others:
+Starts Voilà as `make app` does (repository `voila.json`: template, pre-heated pool, culling; `harness.voila`) on a
+free loopback port and waits until its pre-heated pool is full and quiet, as it is when the branch opens. Then one
+Debian Chromium opens `--officers` browser contexts at once (async Playwright, all sessions driven concurrently by
+`harness.officers`), and every officer, without waiting for the others:
 
 - opens the page: `goto` to the first `.cw-client-id input` visible (seconds, measured by the driver);
-- types a client's ID: from the ID landing in its box to the verdict's text showing, timed inside the page
-  (`benchmarks.page`'s in-page clock);
+- types a client's ID: from the ID landing in its box to the verdict's text showing, timed inside the page;
 - switches to the prospect form, types income, annuity and two external scores, then the credit amount: from Enter
   in the amount to the probability's text changing, timed inside the page.
 
-Each officer has a different client and different prospect inputs (`plan_officers`: the shown probabilities all
-differ), so the answers can be checked against the in-process `CreditModel` and against each other (the browser
-test tests/test_officers.py drives the same sessions and checks them). With every page still open, the resident
-size (VmRSS) and proportional size (Pss, shared pages split between the processes sharing them: these add up) of
-each kernel and of the server are read with psutil; then the pages are closed (each asks Voilà to shut its kernel
-down). Processor time of the kernels, the server and the browser during the burst is read with psutil too: here
-Chromium runs on the same two cores as the server, in a branch it runs on the officers' computers. The load average
-is recorded before and after: the machine is shared.
+Each officer has a different client and different prospect inputs (the shown probabilities all differ), so every
+answer is checked against the in-process `CreditModel`. With every page still open, the resident size (VmRSS) and
+proportional size (Pss: shared pages split between the processes sharing them, so these add up) of each kernel and
+of the server are read with psutil; then the pages are closed (each asks Voilà to shut its kernel down). Processor
+time of the kernels, the server and the browser during the burst is read too: here Chromium runs on the same two
+cores as the server, in a branch it runs on the officers' computers. The load average is recorded before and after.
 
-Writes benchmarks/results/officers.json. Decisions go to a throw-away audit log, not the repository's.
+--behind-nginx: the deployment of docs/deploy.md. Voilà as `APP_USER_HEADER=X-Forwarded-User make app` runs it,
+Debian's nginx in front with the shipped deploy/nginx/credit-page.conf (`harness.nginx`), each officer signed in
+with basic auth under a login of their own (officer0, officer1...). Also checked: every page says who is signed in,
+every audit record (decisions and outcomes) names an officer, each officer's client decision names that officer,
+and the hash chain verifies. The browser reaches the page through the proxy; nothing else changes.
+
+Writes benchmarks/results/officers.json (officers-nginx.json behind nginx). Decisions go to a throw-away audit log.
+Exit status 1 if any page failed or showed a wrong answer (or, behind nginx, any record named the wrong officer).
 """
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
-import re
-import statistics
+import secrets
 import tempfile
-import threading
-import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import psutil
+from harness import REPO
+from harness.nginx import nginx_bin, nginx_proxy
+from harness.officers import OFFICERS, audit_names, officers_at_once, plan_officers, run
+from harness.processes import kernel_pids, rss_mb, wait_pool_full
+from harness.voila import SIGNED_IN, voila_server
 
-from .page import (
-    CHANGED,
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    KERNEL_ID,
-    LOAD_MS,
-    PAGE_CLOCK,
-    REPO,
-    RESULTS,
-    STEP_MS,
-    alternating_clients,
-    cpu_s,
-    kernel_pid,
-    kernel_pids,
-    rss_mb,
-    summary,
-    voila_server,
-    wait_quiet_kernel,
-)
+from .page import RESULTS, summary
 
-OFFICERS = 10
-# Guards against a hung run only (nothing is asserted on time): ten kernels starting together on two shared cores.
-MANY_LOAD_MS = 3 * LOAD_MS
-MANY_STEP_MS = 3 * STEP_MS
-WIDTH, HEIGHT = 1320, 900
-VERDICT_FR = re.compile(r"\b(Favorable|Défavorable)\b")
-VERDICT_EN = re.compile(r"\b(Favourable|Unfavourable)\b")
-DOWNLOAD_FR, DOWNLOAD_EN = re.compile("Télécharger la synthèse"), re.compile("Download the summary")   # ui:download
-
-# What one page shows, read in one go (hidden parts are not in innerText).
-SHOWN = """() => {
-    const text = selector => { const e = document.querySelector(selector); return e ? e.innerText.trim() : null; };
-    const form = Object.fromEntries([...document.querySelectorAll(".cw-prospect-form [class*='cw-field-']")]
-        .map(box => [[...box.classList].find(c => c.startsWith('cw-field-')).slice(9),
-                     (box.querySelector('input, select, textarea') || {}).value]));
-    return {verdict: text('.cw-verdict'), probability: text('.cw-probability b'), error: text('.cw-error'),
-            body: document.body.innerText, form};
-}"""
-# Every shown bqplot figure has its plot area (tests/test_page_e2e.py's CHARTS_DRAWN).
-CHARTS_DRAWN = """() => [...document.querySelectorAll('.bqplot.figure')]
-    .filter(figure => figure.offsetParent !== null)
-    .every(figure => { const area = figure.querySelector('rect.plotarea_background');
-                       return area !== null && area.getBBox().width > 0; })"""
-# The page's height as laid out by Voilà's lab template (it scrolls inside #rendered_cells, not the document).
-CONTENT_HEIGHT = """() => {
-    const cells = document.getElementById('rendered_cells');
-    return cells ? cells.getBoundingClientRect().top + cells.scrollHeight : document.documentElement.scrollHeight;
-}"""
+# Measured while adding --behind-nginx: with Playwright's http_credentials set, the page's unload beacon
+# (voila/api/shutdown) never leaves the browser, straight to Voilà as through nginx, so closed pages keep their kernels
+# until the culler frees them; without credentials the same pages shut theirs down.
+UNLOAD_NOTE = ("kernels_shut_down_when_pages_closed is false here because of the driver: with Playwright's "
+               "http_credentials set, the unload beacon (voila/api/shutdown) is never sent, also straight to Voila "
+               "without nginx (checked); the culler frees those kernels")
 
 
-# ---- what each officer types, and what the page must answer ---------------------------------------------------------
-@dataclass
-class Officer:
-    index: int
-    client: str                   # an ID from the client base
-    client_verdict: str           # as the page shows them in French (the in-process CreditModel's answer)
-    client_probability: str
-    prospect_first: dict          # prospect fields typed first, as the officer types them
-    prospect_between: str         # the probability shown once they are in
-    prospect_credit: str          # the credit amount typed last (the timed answer)
-    prospect_verdict: str
-    prospect_probability: str
-
-
-def form_decision(model, typed: dict):
-    """What the page answers for a prospect: the form's own parsing (a fresh ProspectForm, its defaults, the typed
-    texts in French), then `score_prospect` on the values it would send, as `CreditApp._on_form` does."""
-    from credit_widgets.widgets.form import ProspectForm
-
-    form = ProspectForm(model.prospect_fields(), "fr")
-    for name, text in typed.items():
-        form._inputs[name].value = text
-    return model.score_prospect({k: v for k, v in form.values().items() if v is not None})
-
-
-def plan_officers(model, count: int = OFFICERS) -> list[Officer]:
-    """`count` officers: distinct clients (favourable and unfavourable in turn) and distinct prospects, such that
-    the 2 x `count` probabilities shown (to 0.1 point) all differ: a page showing another officer's answer is seen."""
-    from credit_widgets import i18n
-
-    # as the page writes it: with the decimals that tell the probability from the threshold
-    shown = lambda d: i18n.probability_texts(d.probability, d.threshold, "fr")["p"]  # noqa: E731
-    used: set[str] = set()
-    clients = []
-    for client in alternating_clients(model, 4 * count):
-        d = model.score_client(int(client))
-        if shown(d) not in used:
-            used.add(shown(d))
-            clients.append((client, d))
-        if len(clients) == count:
-            break
-    else:
-        raise RuntimeError(f"fewer than {count} clients with distinct probabilities")
-    officers = []
-    for i, (client, d) in enumerate(clients):
-        # external scores spread the answers (the amounts alone move this model little); French decimals
-        # the credit comes first: the page answers only once income, credit and instalment are all given
-        first = {"AMT_CREDIT": "250000", "AMT_INCOME_TOTAL": str(90_000 + 20_000 * i),
-                 "AMT_ANNUITY": str(18_000 + 3_000 * i),
-                 "EXT_SOURCE_2": f"0,{15 + 7 * i:02d}", "EXT_SOURCE_3": f"0,{80 - 6 * i:02d}"}
-        between = form_decision(model, first)
-        for step in range(60):
-            credit = str(300_000 + 40_000 * ((i + 7 * step) % 45))
-            after = form_decision(model, dict(first, AMT_CREDIT=credit))
-            if shown(after) not in used and shown(after) != shown(between):
-                break
-        else:
-            raise RuntimeError(f"no credit amount gives officer {i} a probability of its own")
-        used.add(shown(after))
-        officers.append(Officer(i, client, d.verdict("fr"), shown(d), first, shown(between), credit,
-                                after.verdict("fr"), shown(after)))
-    return officers
-
-
-# ---- one officer's session --------------------------------------------------------------------------------------
-@dataclass
-class Session:
-    officer: Officer
-    context: object = None
-    page: object = None
-    kernel_id: str = ""
-    kernel_pid: int | None = None
-    load_s: float | None = None
-    verdict_ms: float | None = None
-    prospect_ms: float | None = None
-    client_shown: dict = field(default_factory=dict)
-    prospect_shown: dict = field(default_factory=dict)
-    failure: str | None = None
-    console: list = field(default_factory=list)   # the page's console errors and failed requests
-
-
-async def _barrier(page) -> None:
-    """The kernel handles messages in order: once a language switch there and back has re-rendered the answer,
-    everything typed before it has been answered (tests/test_page_e2e.py's barrier, for async Playwright). The
-    re-rendering sets the verdict first and the download link last, each its own message: wait for the link too,
-    or a page read at once may still show the file's heading in English."""
-    from playwright.async_api import expect
-
-    await page.locator(".cw-lang button", has_text="EN").click()
-    await expect(page.locator(".cw-verdict")).to_have_text(VERDICT_EN, timeout=MANY_STEP_MS)
-    await expect(page.locator("a[download]")).to_have_text(DOWNLOAD_EN, timeout=MANY_STEP_MS)
-    await page.locator(".cw-lang button", has_text="FR").click()
-    await expect(page.locator(".cw-verdict")).to_have_text(VERDICT_FR, timeout=MANY_STEP_MS)
-    await expect(page.locator("a[download]")).to_have_text(DOWNLOAD_FR, timeout=MANY_STEP_MS)
-
-
-async def _set_field(page, column: str, text: str) -> None:
-    box = page.locator(f".cw-field-{column} input")
-    await box.fill(text)
-    await box.press("Enter")
-
-
-async def _clocked(page, arm: str, action, selector: str, before: str) -> float:
-    """Milliseconds from the armed event to `selector`'s text changing from `before`, on the page's own clock."""
-    await page.evaluate(f"() => {{ window.__cw = {{arm: '{arm}', start: null, end: null}}; }}")
-    await action()
-    await page.wait_for_function(CHANGED, arg=[selector, before], polling="raf", timeout=MANY_STEP_MS)
-    clock = await page.evaluate("window.__cw")
-    if clock["start"] is None:
-        raise RuntimeError(f"no {arm} event seen")
-    return clock["end"] - clock["start"]
-
-
-async def open_and_answer(browser, url: str, server_pid: int, officer: Officer,
-                          failures: Path | None = None, credentials: dict | None = None) -> Session:
-    """Open the page in a context of its own, score the officer's client, then its prospect; the page stays open.
-    A step that fails leaves its message in `.failure` (and a picture in `failures`, when given)."""
-    s = Session(officer)
-    # credentials: {"username", "password"} when the page is behind the sign-in proxy (deploy/nginx/)
-    s.context = await browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="fr-FR",
-                                          http_credentials=credentials)
-    page = s.page = await s.context.new_page()
-    page.set_default_timeout(MANY_STEP_MS)
-    page.on("console", lambda m: s.console.append(f"{m.type}: {m.text[:300]}") if m.type in ("error", "warning")
-            else None)
-    page.on("requestfailed", lambda r: s.console.append(f"failed request: {r.url} {r.failure}"))
-    try:
-        t0 = time.perf_counter()
-        await page.goto(url, timeout=MANY_LOAD_MS)
-        await page.wait_for_selector(".cw-client-id input", state="visible", timeout=MANY_LOAD_MS)
-        s.load_s = time.perf_counter() - t0
-        s.kernel_id = await page.evaluate(KERNEL_ID)
-        s.kernel_pid = kernel_pid(server_pid, s.kernel_id)
-        await page.evaluate(PAGE_CLOCK)
-
-        box = page.locator(".cw-client-id input")
-
-        async def type_id():   # the box updates as typed: the ID itself starts the answer, Enter follows
-            await box.fill(officer.client)
-            await box.press("Enter")
-
-        s.verdict_ms = await _clocked(page, "input", type_id, ".cw-verdict", "")
-        await _barrier(page)
-        s.client_shown = await page.evaluate(SHOWN)
-
-        await page.locator(".cw-mode button").nth(1).click()
-        await page.wait_for_selector(".cw-prospect-form", state="visible")
-        for column, text in officer.prospect_first.items():
-            await _set_field(page, column, text)
-        await _barrier(page)
-        between = (await page.locator(".cw-probability").inner_text()).strip()
-        s.prospect_ms = await _clocked(page, "enter", lambda: _set_field(page, "AMT_CREDIT", officer.prospect_credit),
-                                       ".cw-probability", between)
-        await _barrier(page)
-        s.prospect_shown = await page.evaluate(SHOWN)
-        s.prospect_shown["between"] = between
-    except Exception as error:   # reported with the others: one slow page must not hide what the rest showed
-        s.failure = (f"officer {officer.index} (kernel {s.kernel_id or '?'}): {type(error).__name__}: "
-                     f"{str(error)[:600]}\n  console: {s.console[-15:]}")
-        if failures is not None:
-            try:
-                await screenshot(page, failures / f"officer-{officer.index}-failed.png")
-                (failures / f"officer-{officer.index}-failed.html").write_text(await page.content())
-            except Exception:   # a picture of the failure is a bonus
-                pass
-    return s
-
-
-async def screenshot(page, path: Path) -> None:
-    """Full-page picture of a Voilà page (tests/test_page_e2e.py's full_page_screenshot, for async Playwright)."""
-    height = await page.evaluate(CONTENT_HEIGHT)
-    await page.set_viewport_size({"width": WIDTH, "height": max(HEIGHT, min(int(height) + 16, 12_000))})
-    try:   # bqplot draws a moment after the text: let the shown charts get their plot area first
-        await page.wait_for_function(CHARTS_DRAWN, timeout=MANY_STEP_MS / 4)
-    except Exception:   # an artefact, not a check: take the picture as it is
-        pass
-    await page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=str(path), full_page=True)
-
-
-async def close_session(s: Session, server_pid: int) -> bool:
-    """Leave the page (its unload beacon asks Voilà to shut its kernel down); True once that kernel has ended."""
-    try:
-        await s.page.goto("about:blank")
-    finally:
-        await s.context.close()
-    deadline = time.monotonic() + MANY_STEP_MS / 1000
-    while time.monotonic() < deadline:
-        if kernel_pid(server_pid, s.kernel_id) is None:   # ended (its cmdline is gone even while a zombie)
-            return True
-        await asyncio.sleep(0.2)
-    return False
-
-
-# ---- memory and processor ---------------------------------------------------------------------------------------
-def descendants(root: int) -> set[int]:
-    """Every process under `root` (children, their children...)."""
-    try:
-        return {child.pid for child in psutil.Process(root).children(recursive=True)}
-    except psutil.Error:
-        return set()
-
-
-def pss_mb(pid: int) -> float | None:
-    """Proportional set size: private pages plus a share of the pages shared with other processes."""
-    try:
-        return round(psutil.Process(pid).memory_full_info().pss / 2**20, 1)
-    except psutil.Error:
-        return None
-
-
-def memory(server_pid: int, page_kernels: list[int]) -> dict:
-    others = [pid for pid in kernel_pids(server_pid) if pid not in page_kernels]   # the pre-heated pool
-    pages = [{"pid": pid, "rss_mb": rss_mb(pid), "pss_mb": pss_mb(pid), "cpu_s": cpu_s(pid)} for pid in page_kernels]
-    pool = [{"pid": pid, "rss_mb": rss_mb(pid), "pss_mb": pss_mb(pid), "cpu_s": cpu_s(pid)} for pid in others]
-    server = {"rss_mb": rss_mb(server_pid), "pss_mb": pss_mb(server_pid)}
-    everything = pages + pool + [server]
-    rss = [p["rss_mb"] for p in pages if p["rss_mb"] is not None]
-    return {"page_kernels": pages, "pool_kernels": pool, "server": server,
-            "page_kernel_rss_mb": {"median": round(statistics.median(rss), 1), "min": min(rss), "max": max(rss)}
-            if rss else None,
-            "total_rss_mb": round(sum(p["rss_mb"] or 0 for p in everything), 1),
-            "total_pss_mb": round(sum(p["pss_mb"] or 0 for p in everything), 1)}
-
-
-# ---- all of them at once ----------------------------------------------------------------------------------------
-async def officers_at_once(url: str, server_pid: int, officers: list[Officer],
-                           screenshots: dict[int, Path] | None = None, failures: Path | None = None,
-                           credentials: list[dict] | None = None) -> dict:
-    """One Chromium, one context per officer, every session started at the same moment and driven concurrently.
-    With all pages still open: what each showed, the kernels' memory, pictures; then every page is closed."""
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            server_cpu = cpu_s(server_pid) or 0.0
-            t0 = time.perf_counter()
-            sessions = await asyncio.gather(*(open_and_answer(browser, url, server_pid, o, failures,
-                                                              credentials[i] if credentials else None)
-                                              for i, o in enumerate(officers)))
-            all_answered_s = time.perf_counter() - t0
-            kernels = [s.kernel_pid for s in sessions if s.kernel_pid]
-            mem = memory(server_pid, kernels)
-            # processor time spent on the burst; the browser (Playwright's driver and Chromium) runs on this machine
-            # here, on the officers' own computers in a branch
-            server_side = {server_pid} | descendants(server_pid)
-            cpu = {"server_s": round((cpu_s(server_pid) or 0.0) - server_cpu, 2),
-                   "page_kernels_s": round(sum(cpu_s(pid) or 0.0 for pid in kernels), 2),
-                   "browser_s": round(sum(cpu_s(pid) or 0.0 for pid in descendants(os.getpid()) - server_side), 2),
-                   "wall_s": round(all_answered_s, 2)}
-            for index, path in (screenshots or {}).items():
-                if sessions[index].failure is None:
-                    await screenshot(sessions[index].page, path)
-            closed = await asyncio.gather(*(close_session(s, server_pid) for s in sessions))
-        finally:
-            await browser.close()
-    return {"sessions": [{"officer": s.officer.__dict__, "kernel_id": s.kernel_id, "kernel_pid": s.kernel_pid,
-                          "load_s": s.load_s, "verdict_ms": s.verdict_ms, "prospect_ms": s.prospect_ms,
-                          "client_shown": s.client_shown, "prospect_shown": s.prospect_shown, "failure": s.failure,
-                          "kernel_shut_down": c} for s, c in zip(sessions, closed)],
-            "all_answered_s": round(all_answered_s, 2), "memory_all_open": mem, "cpu": cpu}
-
-
-def run(coroutine):
-    """Run a coroutine to its end in a thread of its own: callers may already drive a (sync) Playwright, whose
-    event loop would otherwise be this thread's."""
-    out: dict = {}
-
-    def target():
-        try:
-            out["value"] = asyncio.run(coroutine)
-        except BaseException as error:   # re-raised in the caller's thread
-            out["error"] = error
-
-    worker = threading.Thread(target=target, name="officers")
-    worker.start()
-    worker.join()
-    if "error" in out:
-        raise out["error"]
-    return out["value"]
-
-
-def wait_pool_full(server_pid: int, pool_size: int) -> list[dict]:
-    """Until the pre-heated pool holds `pool_size` kernels that have run the notebook and gone quiet."""
-    ready: list[dict] = []
-    while len(ready) < pool_size:
-        ready.append(wait_quiet_kernel(server_pid, exclude={r["pid"] for r in ready}))
-    return ready
-
-
-# ---- the benchmark ----------------------------------------------------------------------------------------------
 def measure(args) -> dict:
+    from harness.browser import CHROMIUM
+
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"{CHROMIUM} is missing: `make browser` installs it")
+    if args.behind_nginx and nginx_bin() is None:
+        raise SystemExit("nginx is missing: `make nginx` installs it")
     from credit_widgets import CreditModel
 
     model = CreditModel.load()   # also builds the client base's cache before any kernel needs it, as `make app`
@@ -394,30 +69,43 @@ def measure(args) -> dict:
     del model
     config = json.loads((REPO / "voila.json").read_text())
     pool_size = args.pool_size if args.pool_size is not None else config["VoilaConfiguration"]["default_pool_size"]
+    logins = {f"officer{o.index}": secrets.token_hex(8) for o in officers} if args.behind_nginx else {}
     report: dict = {"machine": {"cpus": os.cpu_count(), "loadavg_before": [round(x, 2) for x in os.getloadavg()]},
-                    "config": {"officers": args.officers, "pool_size": pool_size,
+                    "config": {"officers": args.officers, "pool_size": pool_size, "behind_nginx": args.behind_nginx,
                                "voila_json": config},
+                    "command": "python -m benchmarks.officers" + (" --behind-nginx" if args.behind_nginx else ""),
                     "method": {"load": "goto -> first .cw-client-id input visible, all officers at the same moment",
                                "verdict": "client ID in its box (input event) -> .cw-verdict shown, in-page clock",
                                "prospect": "Enter in AMT_CREDIT -> .cw-probability changed, in-page clock",
                                "memory": "VmRSS and Pss (smaps_rollup) of every kernel and of the server, all pages "
                                          "open; Pss adds up, RSS counts shared pages once per process"}}
     with tempfile.TemporaryDirectory(prefix="cw-bench-officers-") as tmp:
-        with voila_server(Path(tmp), preheat=pool_size > 0, pool_size=pool_size) as server:
+        signed_in = SIGNED_IN if args.behind_nginx else {}
+        with voila_server(Path(tmp), preheat=pool_size > 0, pool_size=pool_size, **signed_in) as server:
             if pool_size > 0:
                 report["pool_before"] = wait_pool_full(server["pid"], pool_size)
             report["loadavg_at_start"] = [round(x, 2) for x in os.getloadavg()]
-            result = run(officers_at_once(server["url"], server["pid"], officers))
+            if args.behind_nginx:
+                with nginx_proxy(server["port"], logins) as url:
+                    result = run(officers_at_once(url, server["pid"], officers, credentials=[
+                        {"username": login, "password": password} for login, password in logins.items()]))
+            else:
+                result = run(officers_at_once(server["url"], server["pid"], officers))
             report["server_rss_after_close_mb"] = rss_mb(server["pid"])
             report["kernels_after_close"] = len(kernel_pids(server["pid"]))
-    sessions = result["sessions"]
-    failures = [s["failure"] for s in sessions if s["failure"]]
-    wrong = [s["officer"]["index"] for s in sessions if not s["failure"] and (
+        sessions = result["sessions"]
+        if args.behind_nginx:
+            report["audit"] = audit_names(Path(tmp) / "audit.sqlite", sessions, list(logins))
+    report["failures"] = [s["failure"] for s in sessions if s["failure"]]
+    report["wrong_answers"] = [s["officer"]["index"] for s in sessions if not s["failure"] and (
         s["client_shown"]["probability"] != s["officer"]["client_probability"]
         or s["prospect_shown"]["probability"] != s["officer"]["prospect_probability"])]
-    report["failures"] = failures
-    report["wrong_answers"] = wrong
+    if args.behind_nginx:
+        report["pages_not_naming_their_officer"] = [
+            login for s, login in zip(sessions, logins)
+            if not s["failure"] and f"Connecté : {login}" not in s["client_shown"]["body"]]
     done = [s for s in sessions if not s["failure"]]
+    report["all_answers_correct"] = len(done) == len(sessions) and not report["wrong_answers"]
     if done:
         report["time_to_usable_page"] = summary([s["load_s"] for s in done], "s")
         report["client_id_to_verdict"] = summary([s["verdict_ms"] for s in done], "ms")
@@ -430,27 +118,40 @@ def measure(args) -> dict:
     report["memory_all_open"] = result["memory_all_open"]
     report["cpu_during_burst"] = result["cpu"]
     report["kernels_shut_down_when_pages_closed"] = all(s["kernel_shut_down"] for s in sessions)
+    if args.behind_nginx and not report["kernels_shut_down_when_pages_closed"]:
+        report["notes"] = [UNLOAD_NOTE]
     report["machine"]["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
     return report
+
+
+def ok(report: dict) -> bool:
+    if report["failures"] or report["wrong_answers"]:
+        return False
+    audit = report.get("audit")
+    return audit is None or (not audit["records_naming_no_signed_in_officer"] and not audit["client_decisions_misnamed"]
+                             and audit["chain_verifies"] and not report["pages_not_naming_their_officer"])
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--officers", type=int, default=OFFICERS)
     parser.add_argument("--pool-size", type=int, default=None, help="default: voila.json's default_pool_size")
-    parser.add_argument("--out", default=str(RESULTS / "officers.json"))
+    parser.add_argument("--behind-nginx", action="store_true",
+                        help="each officer signs in through the shipped nginx configuration (basic auth)")
+    parser.add_argument("--out", default=None, help="default: results/officers.json (officers-nginx.json behind nginx)")
     args = parser.parse_args(argv)
     report = measure(args)
-    print(json.dumps({k: v for k, v in report.items() if k not in ("memory_all_open",)}, indent=2))
+    print(json.dumps({k: v for k, v in report.items() if k not in ("memory_all_open", "config")}, indent=2,
+                     ensure_ascii=False))
     mem = report["memory_all_open"]
     print(json.dumps({k: mem[k] for k in ("page_kernel_rss_mb", "total_rss_mb", "total_pss_mb", "server")}))
-    out = Path(args.out)
+    out = Path(args.out or RESULTS / ("officers-nginx.json" if args.behind_nginx else "officers.json"))
     out.parent.mkdir(exist_ok=True)
     tmp = out.with_suffix(".tmp")
     tmp.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     os.replace(tmp, out)
     print(f"written {out}", flush=True)
-    return 0 if not report["failures"] and not report["wrong_answers"] else 1
+    return 0 if ok(report) else 1
 
 
 if __name__ == "__main__":

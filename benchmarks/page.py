@@ -2,9 +2,9 @@
 
     .venv/bin/python -m benchmarks.page [--load-runs 5] [--answer-runs 20]
 
-Starts Voilà as `make app` does (repository `voila.json`, `credit` template through JUPYTER_PATH) on a free loopback
-port, twice: kernels started on request, then pre-heated (`--preheat_kernel=True --pool_size=1`), and drives
-Debian's Chromium (/usr/bin/chromium) with Playwright:
+Starts Voilà as `make app` does (`harness.voila`: repository `voila.json`, `credit` template through JUPYTER_PATH)
+on a free loopback port, twice: kernels started on request, then pre-heated (`--preheat_kernel=True --pool_size=1`),
+and drives Debian's Chromium (/usr/bin/chromium) with Playwright:
 
 - page load: `page.goto` to the first `.cw-client-id input` visible, in a fresh browser context each time (no HTTP
   cache). "cold": the kernel starts and runs the notebook on request. "warm": a pre-heated kernel is waiting (the
@@ -24,173 +24,19 @@ import argparse
 import json
 import os
 import select
-import signal
-import socket
 import statistics
-import subprocess
 import tempfile
 import time
-import urllib.error
-import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
-import psutil
+from harness import REPO
+from harness.browser import CHANGED, CHROMIUM, CHROMIUM_ARGS, PAGE_CLOCK, page_kernel
+from harness.officers import alternating_clients
+from harness.processes import cpu_s, kernel_pids, rss_mb, wait_quiet_kernel
+from harness.voila import LOAD_MS, STEP_MS, voila_server
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
 RESULTS = HERE / "results"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-LOAD_MS = 180_000
-STEP_MS = 60_000
-
-# In-page clocks: armed before an action, started by the first `input` (or Enter keydown) event, stopped by the
-# check that sees the expected change (run on each animation frame by wait_for_function(polling="raf")).
-PAGE_CLOCK = """() => {
-    window.__cw = {arm: null, start: null, end: null};
-    const mark = kind => event => {
-        if (window.__cw.arm === kind && window.__cw.start === null &&
-            (kind === 'input' || event.key === 'Enter')) window.__cw.start = performance.now();
-    };
-    document.addEventListener('input', mark('input'), true);
-    document.addEventListener('keydown', mark('enter'), true);
-}"""
-CHANGED = """([selector, before]) => {
-    const text = document.querySelector(selector).innerText.trim();
-    if (text === before || !/\\S/.test(text)) return false;
-    if (window.__cw.end === null) window.__cw.end = performance.now();
-    return true;
-}"""
-
-
-# ---- processes ----------------------------------------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _cmdline(pid: int) -> str:
-    """A live process's command line; "" once it has ended (a zombie has none either)."""
-    try:
-        return " ".join(psutil.Process(pid).cmdline())
-    except psutil.Error:
-        return ""
-
-
-def kernel_pids(server_pid: int) -> list[int]:
-    """The server's `ipykernel_launcher` children (they run in sessions of their own)."""
-    try:
-        children = psutil.Process(server_pid).children()
-    except psutil.Error:
-        return []
-    return sorted(c.pid for c in children if "ipykernel_launcher" in _cmdline(c.pid))
-
-
-def rss_mb(pid: int) -> float | None:
-    try:
-        return round(psutil.Process(pid).memory_info().rss / 2**20, 1)
-    except psutil.Error:
-        return None
-
-
-def cpu_s(pid: int) -> float | None:
-    try:
-        times = psutil.Process(pid).cpu_times()
-    except psutil.Error:
-        return None
-    return times.user + times.system
-
-
-def wait_quiet_kernel(server_pid: int, exclude: set[int], quiet_s: float = 1.5, limit_s: float = 180) -> dict:
-    """Wait for a kernel not serving a page to be started, to have run the notebook and to have gone quiet (its
-    CPU time unchanged for `quiet_s`): the pre-heated pool is full again. Returns how long that took."""
-    t0 = time.perf_counter()
-    last: dict[int, tuple[float, float]] = {}
-    while time.perf_counter() - t0 < limit_s:
-        now = time.perf_counter()
-        for pid in kernel_pids(server_pid):
-            if pid in exclude:
-                continue
-            cpu = cpu_s(pid)
-            if cpu is None:
-                continue
-            seen_cpu, since = last.get(pid, (None, now))
-            if cpu != seen_cpu:
-                last[pid] = (cpu, now)
-            elif cpu > 1.0 and now - since >= quiet_s:
-                return {"pid": pid, "waited_s": round(now - t0, 2), "cpu_s": round(cpu, 2), "rss_mb": rss_mb(pid)}
-        time.sleep(0.1)
-    raise RuntimeError(f"no pre-heated kernel went quiet within {limit_s} s")
-
-
-@contextmanager
-def voila_server(scratch: Path, preheat: bool = False, pool_size: int = 1, extra_args: tuple[str, ...] = (),
-                 env: dict | None = None):
-    """Voilà as `make app` starts it, on a free loopback port, with a throw-away audit log; stopped on exit by its
-    own process group (the browser tests use it too). `extra_args` go last on the command line, where they override
-    voila.json (as `make app`'s POOL_SIZE does); `env` adds to the server's environment (APP_USER_HEADER...)."""
-    env = dict(os.environ, **(env or {}),
-               JUPYTER_PATH=str(REPO / "share" / "jupyter"),
-               JUPYTER_RUNTIME_DIR=str(scratch / "runtime"),
-               IPYTHONDIR=str(scratch / "ipython"),
-               MPLCONFIGDIR=str(scratch / "mpl"),
-               CREDIT_AUDIT_LOG=str(scratch / "audit.sqlite"),
-               MLFLOW_DISABLE_TELEMETRY="true")
-    port = _free_port()
-    command = [str(REPO / ".venv" / "bin" / "voila"), "app.ipynb", "--no-browser", f"--port={port}",
-               "--Voila.ip=127.0.0.1"]
-    # voila.json pre-heats one kernel; the cold case turns that off to measure a kernel started on request
-    command += ["--preheat_kernel=True", f"--pool_size={pool_size}"] if preheat else ["--preheat_kernel=False"]
-    command += list(extra_args)
-    log_path = scratch / f"voila-{'preheat' if preheat else 'on-demand'}.log"
-    with open(log_path, "wb") as log:
-        server = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                  start_new_session=True)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        # a static file: fetching the page itself would start a kernel
-        wait_until_answering(server, urllib.request.Request(url + "voila/static/voila.js"), log_path, "voila")
-        yield {"url": url, "pid": server.pid, "log": log_path}
-    finally:
-        stop_with_kernels(server)
-
-
-def wait_until_answering(server: subprocess.Popen, request: urllib.request.Request, log: Path, name: str) -> None:
-    """Poll `request` until it answers 200; the server's log tail in the error if it exits or never answers."""
-    deadline = time.monotonic() + LOAD_MS / 1000
-    while True:
-        if server.poll() is not None:
-            raise RuntimeError(f"{name} exited:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(request, timeout=5) as answer:
-                if answer.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{name} did not answer:\n{log.read_text()[-3000:]}")
-        time.sleep(0.2)
-
-
-def stop_with_kernels(server: subprocess.Popen) -> None:
-    """Stop a Jupyter/Voilà server by its process group, then any kernel it left behind."""
-    kernels = kernel_pids(server.pid)
-    try:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait()
-    except ProcessLookupError:
-        pass
-    for pid in kernels:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
 
 # ---- browser ------------------------------------------------------------------------------------------------------
@@ -203,21 +49,6 @@ def open_page(browser, url: str):
     page.goto(url)
     page.wait_for_selector(".cw-client-id input", state="visible", timeout=LOAD_MS)
     return context, page, time.perf_counter() - t0
-
-
-KERNEL_ID = "() => JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"
-
-
-def kernel_pid(server_pid: int, kernel_id: str) -> int | None:
-    """The process of one of the server's kernels, found by its connection file's name."""
-    for pid in kernel_pids(server_pid):
-        if f"kernel-{kernel_id}.json" in _cmdline(pid):
-            return pid
-    return None
-
-
-def page_kernel(page, server_pid: int) -> int | None:
-    return kernel_pid(server_pid, page.evaluate(KERNEL_ID))
 
 
 def close_page(context, page, server_pid: int) -> bool:
@@ -246,25 +77,16 @@ def timed_change(page, arm: str, action, selector: str) -> float:
 
 
 def summary(values: list[float], unit: str) -> dict:
+    """Runs, median, p90, p95 (nearest rank: with ten runs p95 is the largest) and max."""
     ordered = sorted(values)
-    p90 = ordered[min(len(ordered) - 1, max(0, int(round(0.9 * len(ordered))) - 1))]
+    rank = lambda q: ordered[min(len(ordered) - 1, max(0, int(round(q * len(ordered))) - 1))]  # noqa: E731
     digits = 3 if unit == "s" else 1
-    return {f"runs_{unit}": [round(v, digits) for v in values], f"median_{unit}": round(statistics.median(values),
-                                                                                         digits),
-            f"p90_{unit}": round(p90, digits), f"max_{unit}": round(max(values), digits)}
+    return {f"runs_{unit}": [round(v, digits) for v in values],
+            f"median_{unit}": round(statistics.median(values), digits), f"p90_{unit}": round(rank(0.9), digits),
+            f"p95_{unit}": round(rank(0.95), digits), f"max_{unit}": round(max(values), digits)}
 
 
 # ---- what to type -------------------------------------------------------------------------------------------------
-def alternating_clients(model, count: int) -> list[str]:
-    """Distinct clients, favourable and unfavourable in turn, so that the verdict's text changes at every step."""
-    favourable, unfavourable = [], []
-    for client in model.client_ids():
-        (favourable if model.score_client(client).favourable else unfavourable).append(str(client))
-        if len(favourable) >= count and len(unfavourable) >= count:
-            break
-    return [(favourable, unfavourable)[i % 2][i // 2] for i in range(count)]
-
-
 def alternating_amounts(model) -> list[str]:
     """Two credit amounts whose probabilities (shown to 0.1 point) differ from each other and from the example's,
     for the example prospect (the form's "example" button)."""

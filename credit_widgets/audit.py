@@ -137,6 +137,40 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
 
 
+class Connections:
+    """One connection per thread and per process, opened by `opener` on first use; both backends keep theirs here.
+
+    A page server answers officers from several threads, and SQLite and psycopg connections must not be shared
+    between threads mid-transaction. A connection inherited through fork is never used by the child (two processes
+    on one connection corrupt it) nor closed by it (that would end the parent's session): it is kept in _ORPHANS."""
+
+    def __init__(self, opener, usable=lambda conn: True):
+        self._opener, self._usable = opener, usable
+        self._local = threading.local()
+
+    def get(self):
+        conn, pid = getattr(self._local, "conn", None), getattr(self._local, "pid", None)
+        if conn is not None and pid == os.getpid() and self._usable(conn):
+            return conn
+        if conn is not None and pid != os.getpid():
+            _ORPHANS.append(conn)
+        self._local.conn = None
+        conn = self._opener()
+        self._local.conn, self._local.pid = conn, os.getpid()
+        return conn
+
+    def drop(self, conn) -> None:
+        """After a storage failure: close this thread's connection; the next call opens (and re-checks) a new one."""
+        self._local.conn = None
+        conn.close()
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None and getattr(self._local, "pid", None) == os.getpid():
+            conn.close()
+        self._local.conn = None
+
+
 class AuditLog:
     """The embedded SQLite log; `AuditLog()` with CREDIT_AUDIT_URL set gives the shared PostgreSQL log instead."""
 
@@ -154,18 +188,15 @@ class AuditLog:
         # Absolute, so error messages still point at the file when the page's working folder is unknown.
         self.path = Path(os.path.abspath(Path(path).expanduser() if path is not None else default_log_path()))
         self.timeout = float(timeout)
-        self._local = threading.local()  # one connection per thread and per process (see _conn)
+        self._connections = Connections(self._open)
 
     def __reduce__(self):  # threading.local does not pickle; a spawned process opens its own connection anyway
         return AuditLog, (self.path, self.timeout)
 
     def _conn(self) -> sqlite3.Connection:
-        conn, pid = getattr(self._local, "conn", None), getattr(self._local, "pid", None)
-        if conn is not None and pid == os.getpid():
-            return conn
-        if conn is not None:  # inherited through fork: never use it, and never let the child close it either
-            _ORPHANS.append(conn)
-        self._local.conn = None
+        return self._connections.get()
+
+    def _open(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
         try:
@@ -192,7 +223,6 @@ class AuditLog:
         except BaseException:
             conn.close()
             raise
-        self._local.conn, self._local.pid = conn, os.getpid()
         return conn
 
     def _run(self, work, write: bool):
@@ -209,17 +239,14 @@ class AuditLog:
             if conn is not None and reason is None and conn.in_transaction:
                 conn.execute("ROLLBACK")  # e.g. KeyError: the connection itself is fine
             elif conn is not None and reason is not None:
-                self._local.conn = None  # a storage failure: reopen (and re-check the file) on the next call
-                conn.close()
+                self._connections.drop(conn)  # a storage failure: reopen (and re-check the file) on the next call
             if reason is None:
                 raise
             raise AuditError(reason, self.path, str(exc)) from exc
 
     def close(self) -> None:
-        conn = getattr(self._local, "conn", None)
-        if conn is not None and getattr(self._local, "pid", None) == os.getpid():
-            conn.close()
-        self._local.conn = None
+        """Close the calling thread's connection (others close with their threads)."""
+        self._connections.close()
 
     # The two steps a backend writes differently (audit_pg.PgAuditLog overrides them, and _run, decisions, verify).
     @staticmethod
@@ -298,4 +325,4 @@ class AuditLog:
         return self._run(check, write=False)
 
 
-_ORPHANS: list[sqlite3.Connection] = []  # connections inherited through fork, kept alive so they are never closed
+_ORPHANS: list = []  # connections inherited through fork (either backend), kept alive so they are never closed

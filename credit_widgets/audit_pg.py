@@ -10,14 +10,12 @@ roles that were granted more.
 from __future__ import annotations
 
 import argparse
-import os
-import threading
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from psycopg import sql
 
-from .audit import DECISION_COLS, GENESIS, OUTCOME_COLS, AuditError, AuditLog, _row_hash, audit_url
+from .audit import DECISION_COLS, GENESIS, OUTCOME_COLS, AuditError, AuditLog, Connections, _row_hash, audit_url
 
 # pg_advisory_xact_lock keys, one per chain; any constant no other application of the database uses.
 _LOCKS = {"decisions": 0x43570001, "outcomes": 0x43570002}
@@ -94,25 +92,18 @@ class PgAuditLog(AuditLog):
             raise ValueError(f"a postgresql:// URL is needed (CREDIT_AUDIT_URL), got {url!r}")
         self.url, self.timeout = url, float(timeout)
         self.path = redacted(url)  # what AuditError messages name
-        self._local = threading.local()
+        # a connection the server dropped is closed: open another rather than fail every later call
+        self._connections = Connections(self._open, usable=lambda conn: not conn.closed)
 
     def __reduce__(self):
         return PgAuditLog, (self.url, self.timeout)
 
-    def _conn(self) -> psycopg.Connection:
-        conn, pid = getattr(self._local, "conn", None), getattr(self._local, "pid", None)
-        if conn is not None and pid == os.getpid() and not conn.closed:
-            return conn
-        if conn is not None and pid != os.getpid():
-            _ORPHANS.append(conn)  # inherited through fork: closing it would end the parent's session
-        self._local.conn = None
+    def _open(self) -> psycopg.Connection:
         millis = int(self.timeout * 1000)
         # synchronous_commit is forced on: an acknowledged decision is on the server's disk whatever its defaults.
-        conn = psycopg.connect(self.url, autocommit=True, connect_timeout=max(1, round(self.timeout)),
+        return psycopg.connect(self.url, autocommit=True, connect_timeout=max(1, round(self.timeout)),
                                application_name="credit-audit",
                                options=f"-c lock_timeout={millis} -c synchronous_commit=on")
-        self._local.conn, self._local.pid = conn, os.getpid()
-        return conn
 
     def _run(self, work, write: bool):
         conn = None
@@ -124,8 +115,7 @@ class PgAuditLog(AuditLog):
             reason = _reason(exc)
             if reason is not None:
                 if conn is not None:
-                    self._local.conn = None  # reconnect on the next call: the server may be back
-                    conn.close()
+                    self._connections.drop(conn)  # reconnect on the next call: the server may be back
                 raise AuditError(reason, self.path, str(exc).strip()) from exc
             raise
 
@@ -193,9 +183,6 @@ def setup(admin_url: str, app_role: str) -> None:
         role = sql.Identifier(app_role)
         conn.execute(sql.SQL("GRANT SELECT, INSERT ON decisions, outcomes TO {}").format(role))
         conn.execute(sql.SQL("GRANT USAGE ON SEQUENCE decisions_seq_seq, outcomes_seq_seq TO {}").format(role))
-
-
-_ORPHANS: list = []  # connections inherited through fork, kept alive so they are never closed by the child
 
 
 if __name__ == "__main__":

@@ -1,11 +1,14 @@
-"""Shared fixtures: where the real Home Credit rows live (outside the project), and tidy test runs."""
+"""Shared fixtures: where the real Home Credit rows live (outside the project), tidy test runs, and the servers and
+browser the end-to-end tests share (started by the `harness` package, which the benchmarks use too)."""
 import os
 import tempfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from harness import REPO
+
 SHARED_DATA = Path(os.environ.get("CREDIT_REAL_DATA", REPO.parent / "shared" / "data"))
 
 # Jupyter, IPython, matplotlib and MLflow write under $HOME unless told otherwise.
@@ -71,7 +74,7 @@ def browser():
     every browser test (page, Binder launch) shares this one fixture."""
     from playwright.sync_api import sync_playwright
 
-    from benchmarks.page import CHROMIUM, CHROMIUM_ARGS
+    from harness.browser import CHROMIUM, CHROMIUM_ARGS
 
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (apt-get install chromium)")
@@ -79,3 +82,21 @@ def browser():
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def voila(tmp_path_factory):
+    """A real Voilà server on a free loopback port, configured as `make app` configures it; stopped afterwards.
+    Test decisions go to a throw-away audit log, not the repository's."""
+    from harness.voila import voila_server
+
+    with voila_server(tmp_path_factory.mktemp("voila")) as server:
+        yield SimpleNamespace(**server)
+
+
+@pytest.fixture(scope="session")
+def client_id() -> str:
+    """A client of the bundled base."""
+    from harness.browser import first_client_id
+
+    return first_client_id()

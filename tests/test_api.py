@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from benchmarks.api import start_server, stop_server
+from harness.api import start_server, stop_server
+from harness.processes import free_port
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -331,14 +332,13 @@ def test_the_page_uses_the_api_when_credit_api_url_is_set(server, core, monkeypa
 
 
 def test_a_silent_api_is_a_message_in_the_officers_language_and_nothing_typed_is_lost(core, tmp_path):
-    from benchmarks.api import _free_port
     from credit_widgets import CreditModel
     from credit_widgets.audit import AuditLog
     from credit_widgets.remote import ApiScorer
     from credit_widgets.widgets import CreditApp
 
     nowhere = CreditModel(core.scoring, core.population, core.model_dir, core.data_dir,
-                          scorer=ApiScorer(f"http://127.0.0.1:{_free_port()}"))   # nothing listens there
+                          scorer=ApiScorer(f"http://127.0.0.1:{free_port()}"))   # nothing listens there
     app = CreditApp(nowhere, AuditLog(tmp_path / "audit.sqlite"))
     client = str(core.client_ids()[6])
     app.client.id.value = client
@@ -350,7 +350,6 @@ def test_the_registered_champion_is_served_from_the_registry(trained, tmp_path):
     """What the notebook and `train` register (alias champion, the package shipped inside) is what MLflow serves."""
     import mlflow
 
-    from benchmarks.api import start_server, stop_server
     from credit_widgets import CreditModel
     from credit_widgets.train import MODEL_NAME
 

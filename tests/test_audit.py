@@ -13,13 +13,7 @@ import pytest
 
 from credit_widgets import audit
 from credit_widgets.audit import AuditError, AuditLog, default_log_path, prospect_key
-
-CLIENT = dict(client_id=100002, inputs={"AMT_CREDIT": 406597.5, "EXT_SOURCE_3": 0.139, "CODE_GENDER": "M"},
-              model_version="7", artifact_hash="ab" * 32, probability=0.312, threshold=0.42,
-              decision="favourable", reasons=["EXT_SOURCE_3", "AMT_CREDIT"], officer="jdupont", lang="en")
-PROSPECT = dict(client_id=None, inputs={"AMT_CREDIT": 120000.0, "AMT_INCOME_TOTAL": 54000, "OWN_CAR": None},
-                model_version="7", artifact_hash="ab" * 32, probability=0.58, threshold=0.42,
-                decision="unfavourable", reasons=["AMT_INCOME_TOTAL"])
+from harness.audit_records import CLIENT, PROSPECT, write_many
 
 
 @pytest.fixture
@@ -115,14 +109,6 @@ def test_tampering_behind_the_triggers_is_detected(log, trigger, tamper):
     assert not log.verify()
 
 
-def _write_many(log, barrier, worker, count):
-    barrier.wait()
-    for i in range(count):
-        decision_id = log.record_decision(**{**PROSPECT, "inputs": {"worker": worker, "i": i}})
-        if i % 5 == 0:
-            log.record_outcome(decision_id, action="follows", officer=f"w{worker}")
-
-
 @pytest.mark.parametrize("used_before_fork", [False, True])
 def test_concurrent_processes_lose_nothing_and_keep_the_chain(tmp_path, used_before_fork):
     log = AuditLog(tmp_path / "decisions.sqlite", timeout=60.0)
@@ -131,7 +117,7 @@ def test_concurrent_processes_lose_nothing_and_keep_the_chain(tmp_path, used_bef
     ctx = multiprocessing.get_context("fork")
     workers, count = 4, 50
     barrier = ctx.Barrier(workers)
-    procs = [ctx.Process(target=_write_many, args=(log, barrier, w, count)) for w in range(workers)]
+    procs = [ctx.Process(target=write_many, args=(log, barrier, w, count)) for w in range(workers)]
     for p in procs:
         p.start()
     for p in procs:

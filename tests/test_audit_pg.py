@@ -14,10 +14,11 @@ import pytest
 
 psycopg = pytest.importorskip("psycopg")
 
-from benchmarks.pgserver import free_port, server_bin, throwaway_cluster  # noqa: E402
 from credit_widgets.audit import AuditError, AuditLog  # noqa: E402
 from credit_widgets.audit_pg import _LOCKS, PgAuditLog  # noqa: E402
-from test_audit import CLIENT, PROSPECT, _write_many  # noqa: E402
+from harness.audit_records import CLIENT, PROSPECT, write_many, write_until_stopped  # noqa: E402
+from harness.postgres import server_bin, throwaway_cluster  # noqa: E402
+from harness.processes import free_port  # noqa: E402
 
 _names = itertools.count()
 
@@ -111,7 +112,7 @@ def test_four_servers_lose_nothing_and_keep_one_chain(url, used_before_fork):
     ctx = multiprocessing.get_context("fork")
     workers, count = 4, 50
     barrier = ctx.Barrier(workers)
-    procs = [ctx.Process(target=_write_many, args=(log, barrier, w, count)) for w in range(workers)]
+    procs = [ctx.Process(target=write_many, args=(log, barrier, w, count)) for w in range(workers)]
     for p in procs:
         p.start()
     for p in procs:
@@ -130,21 +131,11 @@ def test_four_servers_lose_nothing_and_keep_one_chain(url, used_before_fork):
     assert log.verify()
 
 
-def _write_until_killed(url, acknowledged, worker):
-    log = PgAuditLog(url, timeout=60.0)
-    with open(acknowledged, "a") as out:
-        for i in itertools.count():
-            decision_id = log.record_decision(**{**PROSPECT, "inputs": {"worker": worker, "i": i}})
-            out.write(decision_id + "\n")
-            out.flush()
-            if i % 3 == 0:
-                log.record_outcome(decision_id, action="follows", officer=f"w{worker}")
-
-
 def test_writers_killed_mid_stream_leave_every_acknowledged_record_and_a_valid_chain(url, tmp_path):
     ctx = multiprocessing.get_context("fork")
     files = [tmp_path / f"acked-{w}.txt" for w in range(4)]
-    procs = [ctx.Process(target=_write_until_killed, args=(url, files[w], w)) for w in range(4)]
+    procs = [ctx.Process(target=write_until_stopped, args=(PgAuditLog(url, timeout=60.0), files[w], w))
+             for w in range(4)]
     for p in procs:
         p.start()
     log = PgAuditLog(url)
@@ -161,6 +152,73 @@ def test_writers_killed_mid_stream_leave_every_acknowledged_record_and_a_valid_c
     assert log.verify()
     log.record_decision(**CLIENT)  # the chain goes on after the crash
     assert log.verify()
+
+
+def _write_through_a_crash(url, acknowledged, failures, worker, restarted):
+    """One page server: appends until the log fails, reports what it raised, and once the database is back appends
+    again with the same log object (no restart of the page server)."""
+    log = PgAuditLog(url, timeout=5.0)
+    try:
+        write_until_stopped(log, acknowledged, worker)
+    except AuditError as error:
+        failures.put((worker, error.reason, str(error), type(error.__cause__).__module__.split(".")[0]))
+    if not restarted.wait(180):
+        raise SystemExit(4)
+    decision_id = log.record_decision(**{**CLIENT, "inputs": {"worker": worker, "after": "restart"}})
+    with open(acknowledged, "a") as out:
+        out.write(decision_id + "\n")
+
+
+@pytest.mark.slow
+def test_a_server_crash_is_a_clear_error_and_the_restarted_server_holds_every_acknowledged_record(tmp_path):
+    """SIGKILL of the PostgreSQL server itself (its postmaster, as the OOM killer would), four servers' writers
+    appending: each gets an AuditError saying the log is unreachable, not psycopg's own exception; the cluster
+    restarted on the same data directory recovers from its write-ahead log with every acknowledged decision and a
+    chain that verifies, and the same log objects go on appending."""
+    if server_bin() is None:
+        pytest.skip("PostgreSQL's server is not installed (make postgres installs Debian's postgresql)")
+    ctx = multiprocessing.get_context("fork")
+    failures, restarted = ctx.Queue(), ctx.Event()
+    files = [tmp_path / f"acked-{w}.txt" for w in range(4)]
+    with throwaway_cluster() as crashing:
+        url = crashing.url()
+        procs = [ctx.Process(target=_write_through_a_crash, args=(url, files[w], failures, w, restarted))
+                 for w in range(4)]
+        for p in procs:
+            p.start()
+        try:
+            reader = PgAuditLog(url)
+            deadline = time.monotonic() + 60
+            while len(reader.decisions(limit=200)) < 200 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            reader.close()
+            crashing.crash()
+            reported = sorted(failures.get(timeout=60) for _ in procs)
+            before = {line for f in files if f.exists() for line in f.read_text().split()}
+            crashing.start()
+            restarted.set()
+            for p in procs:
+                p.join(120)
+        finally:
+            restarted.set()
+            for p in procs:
+                if p.is_alive():
+                    p.kill()
+        assert "not properly shut down" in crashing.log(), "the server was not crashed (no recovery at restart)"
+        assert [p.exitcode for p in procs] == [0] * 4
+        assert [worker for worker, *_ in reported] == [0, 1, 2, 3]
+        for worker, reason, message, cause in reported:
+            assert reason == "unreachable", (worker, reason, message)
+            assert crashing.app_password not in message and "***" in message  # the URL named, its password not
+            assert cause == "psycopg"  # psycopg's error is the cause, kept for the logs, not what the page sees
+        log = PgAuditLog(url)
+        rows = log.decisions()
+        stored = {d["id"] for d in rows}
+        after = {line for f in files for line in f.read_text().split()} - before
+        assert len(before) >= 200 - 4 and before <= stored, f"{len(before - stored)} acknowledged records lost"
+        assert len(after) == 4 and after <= stored
+        assert len(stored) == len(rows) and log.verify()
+        log.close()
 
 
 def test_unreachable_server_and_refused_password_are_reported(cluster, url):

@@ -6,10 +6,10 @@ repository's root; at launch `binder/start` runs the Jupyter server, and mybinde
 of the repository (its tracked and unignored files, as a clone has them) with a fresh venv in a temporary folder
 (this machine's python3 stands for runtime.txt's): the same install commands, the postBuild script itself with the
 venv first on PATH, `binder/start jupyter server` with a token on a free loopback port, every Jupyter, IPython and
-matplotlib folder and HOME in the temporary folder. Debian's Chromium then opens the page with the token, the checks
-of tests/test_page_e2e.py say it is the `make app` page (template `credit`, sources stripped, nothing from outside),
-and a known client gets a verdict. The venv (about 1.3 GB) and the copy are removed afterwards; /work/main/.venv is
-never touched. Step timings go to test-artifacts/test_binder_timings.json.
+matplotlib folder and HOME in the temporary folder. Debian's Chromium then opens the page with the token, the
+page tests' checks (harness.browser) say it is the `make app` page (template `credit`, sources stripped, nothing from
+outside), and a known client gets a verdict. The venv (about 1.3 GB) and the copy are removed afterwards;
+/work/main/.venv is never touched. Step timings go to test-artifacts/test_binder_timings.json.
 """
 from __future__ import annotations
 
@@ -28,14 +28,24 @@ from types import SimpleNamespace
 import pytest
 from playwright.sync_api import expect
 
-import test_page_e2e as e2e
-from benchmarks.page import LOAD_MS, _free_port, kernel_pids, stop_with_kernels, wait_until_answering
-from conftest import REPO
+from harness import ARTIFACTS, REPO
+from harness.browser import (
+    HEIGHT,
+    PERCENT,
+    WIDTH,
+    check_offline_titled_and_sourceless,
+    check_page_is_clean,
+    first_client_id,
+    full_page_screenshot,
+    show_client,
+)
+from harness.processes import cmdline, free_port, kernel_pids, stop_with_kernels, wait_until_answering
+from harness.voila import LOAD_MS, STEP_MS
 
 pytestmark = pytest.mark.slow
 
 INSTALL_TIMEOUT_S = 900   # guards only: the install took about 95 s here (wheels from PyPI and the local mirror)
-TIMINGS = e2e.ARTIFACTS / "test_binder_timings.json"
+TIMINGS = ARTIFACTS / "test_binder_timings.json"
 
 
 def _run(command: list[str], log: Path, **kwargs) -> float:
@@ -107,7 +117,7 @@ def binder():
                    JUPYTER_DATA_DIR=str(scratch / "jupyter-data"), JUPYTER_RUNTIME_DIR=str(scratch / "runtime"),
                    IPYTHONDIR=str(scratch / "ipython"), XDG_CACHE_HOME=str(scratch / "cache"),
                    CREDIT_AUDIT_LOG=str(scratch / "audit.sqlite"))
-        port, token = _free_port(), secrets.token_hex(16)
+        port, token = free_port(), secrets.token_hex(16)
         command = [str(repo / "binder" / "start"), "jupyter", "server", "--no-browser", "--ServerApp.ip=127.0.0.1",
                    f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}"]
         if os.geteuid() == 0:   # these machines run as root; Binder's user is not
@@ -129,30 +139,29 @@ def binder():
 
 
 def test_binder_launch_serves_the_page_and_answers(binder, browser):
-    context = browser.new_context(viewport={"width": e2e.WIDTH, "height": e2e.HEIGHT}, locale="fr-FR")
+    context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="fr-FR")
     page = context.new_page()
-    page.set_default_timeout(e2e.STEP_MS)
-    page.outside_requests = []
+    page.set_default_timeout(STEP_MS)
+    outside: list[str] = []
     page.on("request", lambda r: None if r.url.startswith((binder.origin, "data:", "blob:", "about:")) else
-            page.outside_requests.append(r.url))
+            outside.append(r.url))
     try:
         t0 = time.perf_counter()
-        page.goto_response = page.goto(binder.page_url)
+        answer = page.goto(binder.page_url)
         page.wait_for_selector(".cw-client-id input", state="visible", timeout=LOAD_MS)
         binder.timings["page_usable_s"] = round(time.perf_counter() - t0, 1)
         # the `make app` page: template `credit` (voila.json read by the extension), no sources, nothing outside
-        e2e.test_page_is_offline_titled_and_hides_sources(page)
+        check_offline_titled_and_sourceless(page, answer.text(), outside)
         t0 = time.perf_counter()
-        e2e.show_client(page, e2e._first_client_id())
+        show_client(page, first_client_id())
         binder.timings["first_verdict_s"] = round(time.perf_counter() - t0, 1)
-        expect(page.locator(".cw-probability")).to_have_text(e2e.PERCENT)
-        e2e.check_page_is_clean(page)
+        expect(page.locator(".cw-probability")).to_have_text(PERCENT)
+        check_page_is_clean(page, outside)
         # the kernel is the fresh venv's, not the project's .venv
         kernels = kernel_pids(binder.pid)
-        assert kernels and all(Path(f"/proc/{pid}/cmdline").read_bytes().startswith(str(binder.venv).encode())
-                               for pid in kernels), kernels
+        assert kernels and all(cmdline(pid).startswith(str(binder.venv)) for pid in kernels), kernels
     finally:
-        e2e.full_page_screenshot(page, e2e.ARTIFACTS / "test_binder_launch_serves_the_page_and_answers.png")
+        full_page_screenshot(page, ARTIFACTS / "test_binder_launch_serves_the_page_and_answers.png")
         page.goto("about:blank")
         context.close()
         TIMINGS.parent.mkdir(exist_ok=True)

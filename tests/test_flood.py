@@ -14,11 +14,14 @@ import time
 import urllib.error
 import urllib.request
 
+import psutil
 import pytest
 
-from benchmarks.page import LOAD_MS, STEP_MS, kernel_pids, page_kernel, rss_mb, voila_server
-from conftest import REPO
 from credit_widgets import i18n, kernels
+from harness import REPO
+from harness.browser import page_kernel
+from harness.processes import kernel_pids, rss_mb
+from harness.voila import LOAD_MS, STEP_MS, voila_server
 
 CAP, KERNEL_MB, UNCLAIMED_S, CULL_S = 3, 400, 20, 5
 FLOOD = 12
@@ -45,7 +48,7 @@ def test_default_cap_follows_the_memory_and_the_kernel_size(monkeypatch):
 
 def test_the_real_memory_budget_is_the_machine_or_its_container():
     budget = kernels.memory_budget_mb()
-    total = int(open("/proc/meminfo").read().split("MemTotal:")[1].split()[0]) // 1024
+    total = psutil.virtual_memory().total // 2**20
     assert 0 < budget <= total
 
 

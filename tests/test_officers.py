@@ -1,8 +1,8 @@
 """Serving the page to a whole branch: the production Voilà configuration (voila.json, `make app`), what the server
 lets a browser reach, idle kernels culled, and ten officers at once, each answered correctly and alone.
 
-Servers start through `benchmarks.page.voila_server` (as `make app` starts Voilà); the ten officers are driven by
-`benchmarks.officers` (async Playwright, one Chromium, one context each), the same sessions its benchmark times.
+Servers start through `harness.voila.voila_server` (as `make app` starts Voilà); the ten officers are driven by
+`harness.officers` (async Playwright, one Chromium, one context each), the same sessions benchmarks/officers.py times.
 """
 from __future__ import annotations
 
@@ -16,15 +16,15 @@ import uuid
 
 import pytest
 
-import test_page_e2e as e2e
-from benchmarks import officers as bench
-from benchmarks.page import kernel_pid, kernel_pids, voila_server, wait_quiet_kernel
-from conftest import REPO
+from harness import ARTIFACTS, REPO
+from harness import officers as bench
+from harness.browser import CHROMIUM, CHROMIUM_ARGS
+from harness.processes import kernel_pid, kernel_pids, wait_quiet_kernel
+from harness.voila import STEP_MS, voila_server
 
-voila = e2e.voila   # a Voilà server configured as `make app` configures it (tests/test_page_e2e.py's fixture)
-# No sync-Playwright `browser` fixture here: one thread holds one sync Playwright, and a second instance of the e2e
-# module's would fail that module's tests. Browsers here are async Playwright's, in a thread of their own
-# (benchmarks.officers.run).
+# `voila` is conftest's server, configured as `make app` configures it. No sync-Playwright `browser` fixture here:
+# one thread holds one sync Playwright (conftest's, for the page tests). Browsers here are async Playwright's, in a
+# thread of their own (harness.officers.run).
 
 CONFIG = json.loads((REPO / "voila.json").read_text())
 
@@ -90,7 +90,7 @@ def test_no_jupyter_api_nor_file_is_served(voila, http_page, path):
 def test_no_image_of_the_repository_is_served(voila):
     """Voilà's default allow-list serves every .png under the folder it serves (MLflow's plots in mlruns/, test
     screenshots of client pages): voila.json's empty `file_allowlist` closes it."""
-    probe = e2e.ARTIFACTS / f"served-probe-{uuid.uuid4().hex[:8]}.png"
+    probe = ARTIFACTS / f"served-probe-{uuid.uuid4().hex[:8]}.png"
     probe.parent.mkdir(exist_ok=True)
     probe.write_bytes(b"\x89PNG\r\n\x1a\n")
     try:
@@ -125,7 +125,7 @@ async def _execute_then_ask_info(url: str, kernel_id: str, code: str) -> tuple[l
     seen = []
     try:
         while True:
-            raw = await asyncio.wait_for(socket.read_message(), e2e.STEP_MS / 1000)
+            raw = await asyncio.wait_for(socket.read_message(), STEP_MS / 1000)
             assert raw is not None, "the websocket closed"
             message = json.loads(raw)
             seen.append((message["msg_type"], message["parent_header"].get("msg_id") == execute["header"]["msg_id"]))
@@ -163,7 +163,7 @@ async def _culling_scenario(server: dict, officer: bench.Officer) -> dict:
 
     pid, out = server["pid"], {}
     async with async_playwright() as p:
-        chromium = await p.chromium.launch(executable_path=bench.CHROMIUM, args=bench.CHROMIUM_ARGS)
+        chromium = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             session = await bench.open_and_answer(chromium, server["url"], pid, officer)
             assert session.failure is None, session.failure
@@ -185,9 +185,9 @@ async def _culling_scenario(server: dict, officer: bench.Officer) -> dict:
             await asyncio.sleep(CULL_TIMEOUT_S + 3 * CULL_INTERVAL_S)
             alive = kernel_pids(pid)
             out["open_page_kept"], out["pool_kept"] = session.kernel_pid in alive, pooled in alive
-            await bench._barrier(session.page)   # the open page still answers
+            await bench.barrier(session.page)   # the open page still answers
             out["shown"] = await session.page.evaluate(bench.SHOWN)
-            await bench.screenshot(session.page, e2e.ARTIFACTS / "test_culling_keeps_the_open_page.png")
+            await bench.screenshot(session.page, ARTIFACTS / "test_culling_keeps_the_open_page.png")
             await bench.close_session(session, pid)
         finally:
             await chromium.close()
@@ -232,7 +232,7 @@ def test_ten_officers_at_once_each_get_their_own_correct_answers(tmp_path):
     model = CreditModel.load()   # builds the client base's cache before ten kernels look for it (as `make app`)
     officers = bench.plan_officers(model, bench.OFFICERS)
     del model
-    shots = {0: e2e.ARTIFACTS / "test_officers_officer_0.png", 9: e2e.ARTIFACTS / "test_officers_officer_9.png"}
+    shots = {0: ARTIFACTS / "test_officers_officer_0.png", 9: ARTIFACTS / "test_officers_officer_9.png"}
     with voila_server(tmp_path, preheat=True, pool_size=2) as server:
         result = bench.run(bench.officers_at_once(server["url"], server["pid"], officers, shots))
         log = server["log"].read_text()

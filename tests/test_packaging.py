@@ -71,3 +71,20 @@ def test_ci_runs_the_readme_test_command():
     readme = (REPO / "README.md").read_text()
     assert "make test" in readme and "make app" in readme
     assert "make test" in (REPO / ".ci" / "run").read_text()
+
+
+def test_the_test_harness_and_benchmarks_stay_out_of_the_wheel():
+    import fnmatch
+
+    include = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]["find"]["include"]
+    assert any(fnmatch.fnmatch("credit_widgets.widgets", pattern) for pattern in include)
+    for folder in ("harness", "benchmarks", "tests"):
+        assert not any(fnmatch.fnmatch(folder, pattern) for pattern in include), folder
+
+
+def test_tests_stand_alone_importing_neither_each_other_nor_benchmarks():
+    """What starts servers, finds ports and kernels, drives the page, is harness/'s; a test importing a benchmark
+    or another test module breaks when either is changed for its own reasons."""
+    leaning = re.compile(r"^\s*(from|import)\s+(test_\w+|tests\b|benchmarks\b)", re.M)
+    found = {path.name: leaning.findall(path.read_text()) for path in (REPO / "tests").glob("*.py")}
+    assert {name: hits for name, hits in found.items() if hits} == {}

@@ -11,66 +11,36 @@ from __future__ import annotations
 import os
 import re
 import select
-from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
-from conftest import REPO
+from harness import ARTIFACTS, REPO
 
 if not (REPO / "credit_widgets" / "widgets" / "__init__.py").exists():
     # the page is the product: without it every browser test must fail, never skip quietly
     pytest.fail("the loan officer's page (credit_widgets/widgets/) is missing", pytrace=False)
 
-# after the skip: a test dependency, not needed until the page exists
+# after the check: a test dependency, not needed until the page exists
 from playwright.sync_api import Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from benchmarks.page import LOAD_MS, kernel_pids, voila_server
+from harness import browser as harness_browser
+from harness.browser import (
+    HEIGHT,
+    PERCENT,
+    VERDICT_EN,
+    VERDICT_FR,
+    WIDTH,
+    first_client_id,
+    full_page_screenshot,
+    show_client,
+)
+from harness.processes import kernel_pid
+from harness.voila import LOAD_MS, STEP_MS
 
-ARTIFACTS = REPO / "test-artifacts"
-STEP_MS = 60_000       # one rescoring round trip: only a guard against a hang
 expect.set_options(timeout=STEP_MS)
 
-VERDICT_FR = re.compile(r"\b(Favorable|Défavorable)\b")
-VERDICT_EN = re.compile(r"\b(Favourable|Unfavourable)\b")
-PERCENT = re.compile(r"\d+([,.]\d+)?\s*%")
 
-
-# ---- the server and the browser -----------------------------------------------------------------------------------
-@pytest.fixture(scope="session")
-def voila(tmp_path_factory):
-    """A real Voilà server on a free loopback port, configured as `make app` configures it; stopped afterwards.
-    Test decisions go to a throw-away audit log, not the repository's."""
-    with voila_server(tmp_path_factory.mktemp("voila")) as server:
-        yield SimpleNamespace(**server)
-
-
-WIDTH, HEIGHT = 1320, 900
-
-
-CHARTS_DRAWN = """() => [...document.querySelectorAll('.bqplot.figure')]
-    .filter(figure => figure.offsetParent !== null)
-    .every(figure => { const area = figure.querySelector('rect.plotarea_background');
-                       return area !== null && area.getBBox().width > 0; })"""
-
-
-def full_page_screenshot(page: Page, path: Path) -> None:
-    """Voilà's lab layout scrolls inside #rendered_cells, not the document: grow the viewport to its content first."""
-    height = page.evaluate("""() => {
-        const cells = document.getElementById('rendered_cells');
-        return cells ? cells.getBoundingClientRect().top + cells.scrollHeight : document.documentElement.scrollHeight;
-    }""")
-    page.set_viewport_size({"width": WIDTH, "height": max(HEIGHT, min(int(height) + 16, 12_000))})
-    try:   # bqplot draws a moment after the verdict's text: let the shown charts get their plot area first
-        page.wait_for_function(CHARTS_DRAWN, timeout=STEP_MS / 4)
-    except PlaywrightTimeout:
-        pass   # an artefact, not a check: take the picture as it is
-    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
-    path.parent.mkdir(exist_ok=True)
-    page.screenshot(path=str(path), full_page=True)
-
-
+# ---- the page (the Voilà server is conftest's `voila`) ------------------------------------------------------------
 @pytest.fixture()
 def page(browser, voila, request):
     """The page freshly opened (its own kernel), ready when the client-ID input shows; screenshot on the way out."""
@@ -100,35 +70,12 @@ def page(browser, voila, request):
 
 
 # ---- helpers ------------------------------------------------------------------------------------------------------
-def _first_client_id(position: int = 0) -> str:
-    import pandas as pd  # CreditModel would load the model: the bundled table is enough
-
-    ids = pd.read_parquet(REPO / "data" / "application_train.parquet", columns=["SK_ID_CURR"])["SK_ID_CURR"]
-    return str(int(ids.iloc[position]))
-
-
-@pytest.fixture(scope="session")
-def client_id() -> str:
-    return _first_client_id()
-
-
 def text(page: Page, selector: str) -> str:
     return page.locator(selector).inner_text()
 
 
 def check_page_is_clean(page: Page) -> None:
-    """No traceback or Python error text anywhere (hidden parts included), nothing fetched from outside."""
-    assert page.get_by_text("Traceback").count() == 0
-    assert page.get_by_text("Error:").count() == 0
-    assert "Traceback" not in page.locator("body").inner_text()
-    assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
-    assert page.outside_requests == []
-
-
-def show_client(page: Page, client: str) -> None:
-    page.fill(".cw-client-id input", client)
-    page.keyboard.press("Enter")
-    expect(page.locator(".cw-verdict")).to_have_text(VERDICT_FR)
+    harness_browser.check_page_is_clean(page, page.outside_requests)
 
 
 PROSPECT = {"AMT_INCOME_TOTAL": "150 000", "AMT_CREDIT": "600 000", "AMT_ANNUITY": "30 000"}
@@ -174,15 +121,7 @@ def form_values(page: Page) -> dict[str, str]:
 
 # ---- the tests ----------------------------------------------------------------------------------------------------
 def test_page_is_offline_titled_and_hides_sources(page):
-    html = page.goto_response.text()
-    assert not re.search(r"""(href|src)\s*=\s*["']?(https?:)?//""", html), "the page links something outside"
-    assert not re.search(r"""@import|url\(\s*["']?(https?:)?//""", html)
-    assert "cdn.jsdelivr.net" not in html and "cdnjs" not in html
-    assert "/voila/templates/credit/" in html, "the repository's `credit` template is not the one served"
-    assert page.title() == "Prêt à dépenser – scoring"
-    assert "CreditApp()" not in page.locator("body").inner_text()   # sources stripped
-    assert page.locator(".jp-InputArea").count() == 0
-    check_page_is_clean(page)
+    harness_browser.check_offline_titled_and_sourceless(page, page.goto_response.text(), page.outside_requests)
 
 
 def test_client_path_shows_verdict_probability_and_reasons(page, client_id):
@@ -258,7 +197,7 @@ def test_the_outcome_does_not_carry_over_to_the_next_client(page, client_id):
     page.fill(".cw-app textarea", f"Garant solide pour {client_id}")
     page.locator(".cw-record").click()
     expect(page.locator(".cw-record-status")).to_contain_text("✔")
-    page.fill(".cw-client-id input", _first_client_id(1))
+    page.fill(".cw-client-id input", first_client_id(1))
     page.keyboard.press("Enter")
     expect(page.locator(".cw-app textarea")).to_have_value("")
     expect(page.locator(".cw-record-status")).to_have_text(re.compile(r"^\s*$"))
@@ -356,17 +295,11 @@ def test_keyboard_only_from_the_top_of_the_page(page, client_id):
     check_page_is_clean(page)
 
 
-def _kernel_pid(server_pid: int, kernel_id: str) -> int:
-    for pid in kernel_pids(server_pid):
-        if f"kernel-{kernel_id}.json".encode() in Path(f"/proc/{pid}/cmdline").read_bytes():
-            return pid
-    raise AssertionError(f"no process for kernel {kernel_id}")
-
-
 def test_closing_the_page_shuts_its_kernel_down(page, voila):
     """Otherwise every visit leaves a kernel holding the model behind (see the template's `_xsrf` cookie)."""
     kernel_id = page.evaluate("JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
-    pid = _kernel_pid(voila.pid, kernel_id)
+    pid = kernel_pid(voila.pid, kernel_id)
+    assert pid, f"no process for kernel {kernel_id}"
     full_page_screenshot(page, ARTIFACTS / "test_closing_the_page_shuts_its_kernel_down.png")
     exited = os.pidfd_open(pid)
     try:

@@ -17,13 +17,11 @@ from types import SimpleNamespace
 
 import pytest
 
-import test_page_e2e as e2e
-from benchmarks import officers as bench
-from benchmarks.page import LOAD_MS, STEP_MS, voila_server
-from benchmarks.proxy import nginx_bin, nginx_proxy
 from credit_widgets.audit import AuditLog
+from harness import officers as bench
+from harness.nginx import nginx_bin, nginx_proxy
+from harness.voila import LOAD_MS, SIGNED_IN, STEP_MS, voila_server
 
-client_id = e2e.client_id
 OFFICERS = {"jdupont": secrets.token_hex(8), "mmartin": secrets.token_hex(8)}
 FORGED = "the-boss"
 
@@ -33,9 +31,8 @@ def proxied(tmp_path_factory):
     if nginx_bin() is None:
         pytest.fail("nginx is missing: `make test` installs it (make nginx)")
     scratch = tmp_path_factory.mktemp("proxied")
-    with voila_server(scratch, preheat=True, pool_size=1, env={"APP_USER_HEADER": "X-Forwarded-User"},
-                      extra_args=("--VoilaConfiguration.http_header_envs=['X-Forwarded-User']",)) as server:
-        with nginx_proxy(int(server["url"].rsplit(":", 1)[1].strip("/")), OFFICERS) as url:
+    with voila_server(scratch, preheat=True, pool_size=1, **SIGNED_IN) as server:
+        with nginx_proxy(server["port"], OFFICERS) as url:
             yield SimpleNamespace(url=url, direct=server["url"], pid=server["pid"], log=server["log"],
                                   audit=AuditLog(scratch / "audit.sqlite"))
 
@@ -110,9 +107,8 @@ def test_ten_officers_at_once_behind_the_proxy_each_named_with_correct_answers(t
     officers = bench.plan_officers(model, bench.OFFICERS)
     del model
     logins = {f"officer{o.index}": secrets.token_hex(8) for o in officers}
-    with voila_server(tmp_path, preheat=True, pool_size=2, env={"APP_USER_HEADER": "X-Forwarded-User"},
-                      extra_args=("--VoilaConfiguration.http_header_envs=['X-Forwarded-User']",)) as server:
-        with nginx_proxy(int(server["url"].rsplit(":", 1)[1].strip("/")), logins) as url:
+    with voila_server(tmp_path, preheat=True, pool_size=2, **SIGNED_IN) as server:
+        with nginx_proxy(server["port"], logins) as url:
             result = bench.run(bench.officers_at_once(url, server["pid"], officers, credentials=[
                 {"username": login, "password": password} for login, password in logins.items()]))
         log = server["log"].read_text()
@@ -120,7 +116,7 @@ def test_ten_officers_at_once_behind_the_proxy_each_named_with_correct_answers(t
     failures = [s["failure"] for s in sessions if s["failure"]]
     assert not failures, "\n".join(failures) + f"\nserver log:\n{log[-3000:]}"
     assert len({s["kernel_id"] for s in sessions}) == len(officers)
-    decisions = AuditLog(tmp_path / "audit.sqlite").decisions()
+    names = bench.audit_names(tmp_path / "audit.sqlite", sessions, list(logins))
     for s, login in zip(sessions, logins):
         o, client, prospect = bench.Officer(**s["officer"]), s["client_shown"], s["prospect_shown"]
         assert client["probability"] == o.client_probability and prospect["probability"] == o.prospect_probability
@@ -128,6 +124,7 @@ def test_ten_officers_at_once_behind_the_proxy_each_named_with_correct_answers(t
         for other in logins:
             if other != login:
                 assert not re.search(rf"\b{other}\b", client["body"] + prospect["body"]), other
-        theirs = [d for d in decisions if d["client_id"] == int(o.client)]
-        assert theirs and {d["officer"] for d in theirs} == {login}, (login, [d["officer"] for d in theirs])
-    assert {d["officer"] for d in decisions} == set(logins)  # prospects too: nobody unnamed, nobody else
+    assert names["client_decisions_misnamed"] == [], names["client_decisions_misnamed"]
+    # prospects too: nobody unnamed, nobody else
+    assert names["records_naming_no_signed_in_officer"] == 0 and names["officers_named"] == sorted(logins)
+    assert names["chain_verifies"]

@@ -12,12 +12,13 @@ import os
 import pwd
 import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from .processes import free_port
 
 APP_ROLE = "credit_app"
 DATABASE = "credit_audit"
@@ -32,12 +33,6 @@ def server_bin() -> Path | None:
     return Path(initdb).parent if initdb else None
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @dataclass
 class Cluster:
     port: int
@@ -45,6 +40,9 @@ class Cluster:
     app_url: str  # the page servers' role: SELECT and INSERT only
     app_password: str
     data: Path
+    bindir: Path
+    folder: Path  # the cluster's own: data/, its log, its socket
+    prefix: tuple[str, ...] = ()  # runs the server's commands as `postgres` when the tests run as root
 
     def url(self, database: str = DATABASE, password: str | None = None, port: int | None = None) -> str:
         """The application role's URL (another password or port to provoke refusals)."""
@@ -66,6 +64,44 @@ class Cluster:
             setup(self.admin(name), APP_ROLE)
         return self.url(name)
 
+    def _pg_ctl(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        return subprocess.run([*self.prefix, str(self.bindir / "pg_ctl"), "-D", str(self.data), *args],
+                              check=check, capture_output=True, text=True)
+
+    def start(self) -> None:
+        """Start the server on this data directory (after a crash: it replays its write-ahead log first)."""
+        self._pg_ctl("-l", str(self.folder / "server.log"), "-w", "-t", "120", "-o",
+                     f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c shared_buffers=32MB "
+                     "-c max_connections=60", "start")
+
+    def stop(self) -> None:
+        self._pg_ctl("-m", "fast", "-w", "stop", check=False)
+
+    def postmaster_pid(self) -> int | None:
+        try:
+            return int((self.data / "postmaster.pid").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            return None
+
+    def crash(self, wait_s: float = 30) -> None:
+        """SIGKILL the postmaster, as the OOM killer or a power cut would end it: no shutdown checkpoint. Its
+        backends notice their parent is gone and end on their own (a new server cannot start while they hold the
+        shared memory); any still there after `wait_s` are killed too."""
+        import psutil
+
+        postmaster = psutil.Process(self.postmaster_pid())
+        children = postmaster.children(recursive=True)
+        postmaster.kill()
+        postmaster.wait(wait_s)
+        _, alive = psutil.wait_procs(children, timeout=wait_s)
+        for child in alive:
+            child.kill()
+        psutil.wait_procs(alive, timeout=wait_s)
+
+    def log(self) -> str:
+        path = self.folder / "server.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
 
 @contextmanager
 def throwaway_cluster():
@@ -76,7 +112,7 @@ def throwaway_cluster():
     if bindir is None:
         raise FileNotFoundError("PostgreSQL's server is not installed (make postgres, or apt-get install postgresql)")
     as_root = os.geteuid() == 0
-    prefix = ["runuser", "-u", "postgres", "--"] if as_root else []
+    prefix = ("runuser", "-u", "postgres", "--") if as_root else ()
     folder = Path(tempfile.mkdtemp(prefix="cw-pg-"))
     data, admin_pw, app_pw, port = folder / "data", secrets.token_hex(12), secrets.token_hex(12), free_port()
     (folder / "pw").write_text(admin_pw + "\n")
@@ -84,23 +120,20 @@ def throwaway_cluster():
         user = pwd.getpwnam("postgres")
         for path in (folder, folder / "pw"):
             os.chown(path, user.pw_uid, user.pw_gid)
-    run = lambda *cmd: subprocess.run([*prefix, *cmd], check=True, capture_output=True, text=True)  # noqa: E731
+    admin = f"postgresql://postgres:{admin_pw}@127.0.0.1:{port}"
+    cluster = Cluster(port, f"{admin}/{DATABASE}", f"postgresql://{APP_ROLE}:{app_pw}@127.0.0.1:{port}/{DATABASE}",
+                      app_pw, data, bindir, folder, prefix)
     try:
-        run(str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth-local=trust",
-            "--auth-host=scram-sha-256", f"--pwfile={folder / 'pw'}", "--encoding=UTF8", "--no-instructions")
-        run(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(folder / "server.log"), "-w", "-t", "60", "-o",
-            f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c shared_buffers=32MB -c max_connections=60",
-            "start")
+        subprocess.run([*prefix, str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth-local=trust",
+                        "--auth-host=scram-sha-256", f"--pwfile={folder / 'pw'}", "--encoding=UTF8",
+                        "--no-instructions"], check=True, capture_output=True, text=True)
+        cluster.start()
         try:
-            admin = f"postgresql://postgres:{admin_pw}@127.0.0.1:{port}"
             with psycopg.connect(f"{admin}/postgres", autocommit=True) as conn:
                 conn.execute(f"CREATE ROLE {APP_ROLE} LOGIN PASSWORD '{app_pw}'")
-            cluster = Cluster(port, f"{admin}/{DATABASE}", f"postgresql://{APP_ROLE}:{app_pw}@127.0.0.1:{port}/"
-                              f"{DATABASE}", app_pw, data)
             cluster.database(DATABASE)
             yield cluster
         finally:
-            subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
-                           capture_output=True)
+            cluster.stop()
     finally:
         shutil.rmtree(folder, ignore_errors=True)

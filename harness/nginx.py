@@ -1,4 +1,5 @@
-"""Debian's nginx in front of a page server, configured by the shipped deploy/nginx/credit-page.conf, for tests.
+"""Debian's nginx in front of a page server, configured by the shipped deploy/nginx/credit-page.conf, for tests and
+the ten-officer benchmark (`--behind-nginx`).
 
 The shipped file is used as it is, with three substitutions: the port it listens on (a free loopback port), the
 upstream (the test's Voilà) and the password file (officers and passwords given by the test, stored as salted
@@ -21,9 +22,9 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-from benchmarks.page import _free_port
+from . import REPO
+from .processes import free_port
 
-REPO = Path(__file__).resolve().parents[1]
 SITE = REPO / "deploy" / "nginx" / "credit-page.conf"
 
 
@@ -42,7 +43,7 @@ def site_config(listen_port: int, upstream_port: int, passwords: Path) -> str:
     text, n1 = re.subn(r"^(\s*)listen \S+;", rf"\1listen 127.0.0.1:{listen_port};", text, flags=re.M)
     text, n2 = re.subn(r"server 127\.0\.0\.1:\d+;", f"server 127.0.0.1:{upstream_port};", text)
     text, n3 = re.subn(r"auth_basic_user_file \S+;", f"auth_basic_user_file {passwords};", text)
-    assert (n1, n2, n3) == (1, 1, 1), "deploy/nginx/credit-page.conf changed shape: update benchmarks/proxy.py"
+    assert (n1, n2, n3) == (1, 1, 1), "deploy/nginx/credit-page.conf changed shape: update harness/nginx.py"
     return text
 
 
@@ -53,7 +54,7 @@ def nginx_proxy(upstream_port: int, officers: dict[str, str]):
     if binary is None:
         raise FileNotFoundError("nginx is not installed (make nginx, or apt-get install nginx-light)")
     folder = Path(tempfile.mkdtemp(prefix="cw-nginx-"))
-    port = _free_port()
+    port = free_port()
     try:
         passwords = folder / "officers.htpasswd"
         passwords.write_text("".join(password_line(u, p) + "\n" for u, p in officers.items()))
