@@ -311,3 +311,15 @@ def test_a_refusal_with_only_partial_steps_shows_them_as_such_and_the_notice_fol
     buttons[0].click()
     assert app.original is not None and app.decision.probability < app.original.probability
     assert app.form is not None and "Simulation" in app.answer.simulation.value
+
+
+def test_years_are_shown_to_one_decimal_and_without_a_trailing_zero():
+    from credit_widgets.schema import FIELDS
+    from credit_widgets.widgets.form import format_shown, parse_shown
+
+    age = FIELDS["DAYS_BIRTH"]
+    assert format_shown(age, age.to_display(-15706), "en") == "43"     # 43.0007 years: "43", not "43.0"
+    assert format_shown(age, 42.5, "en") == "42.5" and format_shown(age, 42.5, "fr") == "42,5"
+    for days in (-15706, -15530, -9000):   # what is shown, typed back, is the same number of days
+        shown = format_shown(age, age.to_display(days), "fr")
+        assert abs(age.from_display(parse_shown(age, shown)) - days) <= 0.05 * 365.25 + 1

@@ -36,7 +36,8 @@ def format_shown(field, shown, lang: str) -> str:
     if field.kind == "score" or (field.kind == "amount" and shown != int(shown)):
         decimals = 2   # an amount to the cent (a suggestion) is shown to the cent: the screen is what is scored
     else:
-        decimals = 1 if field.unit == "years" and shown != int(shown) else 0
+        # years to one decimal, and none when that decimal is 0 ("43", not "43.0": the same number once typed back)
+        decimals = 1 if field.unit == "years" and round(shown, 1) != round(shown) else 0
     text = f"{shown:.{decimals}f}"
     return text.replace(".", ",") if lang == "fr" else text
 
