@@ -19,7 +19,7 @@ import pandas as pd
 
 from .schema import TABLES
 from .synth_applications import ANOMALY_DAYS, _applications, _sigmoid  # noqa: F401 (ANOMALY_DAYS is public here)
-from .synth_history import _bureau, _instalments, _previous
+from .synth_history import HISTORIES, _bureau, _instalments, _previous
 
 TARGET_DEFAULT_RATE = 0.08
 TEST_SHARE = 48_744 / 307_511  # the real test/train ratio
@@ -80,10 +80,16 @@ def _calibrate_intercept(logit: np.ndarray, rate: float) -> float:
 
 
 def generate(clients: int, seed: int = 0, test_clients: int | None = None,
-             default_rate: float = TARGET_DEFAULT_RATE) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
-    """Return ({table name: frame}, truth) for `clients` training clients plus `test_clients` without TARGET."""
+             default_rate: float = TARGET_DEFAULT_RATE,
+             history: str = "real") -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """Return ({table name: frame}, truth) for `clients` training clients plus `test_clients` without TARGET.
+
+    `history="real"` gives each client as many history rows as real clients have; "bundled" the shorter histories
+    the committed data/ and models/ were made with (same applications, about half the history rows)."""
     if clients < 10:
         raise ValueError("clients must be at least 10")
+    if history not in HISTORIES:
+        raise ValueError(f"history must be one of {HISTORIES}")
     if test_clients is None:
         test_clients = int(round(clients * TEST_SHARE))
     rng = np.random.default_rng(seed)
@@ -94,9 +100,9 @@ def generate(clients: int, seed: int = 0, test_clients: int | None = None,
     z = rng.standard_normal(n)
 
     app, hidden = _applications(rng, ids, z)
-    bureau, n_bureau, bureau_balance, n_bb, s_bureau = _bureau(rng, ids, z, next_id=5_000_000)
-    prev, n_prev, prev_info, s_prev = _previous(rng, ids, z, hidden, next_id=1_000_000)
-    inst, pos, card, s_inst = _instalments(rng, ids, z, prev["SK_ID_PREV"], prev_info, n)
+    bureau, n_bureau, bureau_balance, n_bb, s_bureau = _bureau(rng, ids, z, next_id=5_000_000, history=history)
+    prev, n_prev, prev_info, s_prev = _previous(rng, ids, z, hidden, next_id=1_000_000, history=history)
+    inst, pos, card, s_inst = _instalments(rng, ids, z, prev["SK_ID_PREV"], prev_info, n, history=history)
 
     logit = _true_logit(app, hidden, {**s_bureau, **s_prev, **s_inst})
     probability = _sigmoid(logit + _calibrate_intercept(logit[~is_test], default_rate))
@@ -142,10 +148,13 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--format", choices=["parquet", "csv", "csv.gz"], default="parquet")
+    parser.add_argument("--history", choices=HISTORIES, default="real",
+                        help="real: as many history rows per client as the real tables; bundled: the shorter "
+                             "histories of the committed data/ (about half the rows)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     print(f"generating {args.clients:,} clients (seed {args.seed})...", file=sys.stderr, flush=True)
-    tables, truth = generate(args.clients, args.seed, args.test_clients)
+    tables, truth = generate(args.clients, args.seed, args.test_clients, history=args.history)
     print(f"writing {args.format} files to {args.out}...", file=sys.stderr, flush=True)
     for path in write(tables, truth, args.out, args.format):
         print(f"  {path.name}", file=sys.stderr)

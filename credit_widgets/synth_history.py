@@ -6,15 +6,32 @@ import numpy as np
 
 from .synth_applications import ANOMALY_DAYS, _missing, _pick, _round_to, _sigmoid
 
+HISTORIES = ("real", "bundled")
+# "real" draws as many rows per client as the real tables hold (read from 5,000 real clients with every history row:
+# the share with none, the mean and the tail); "bundled" is the shorter history the committed data/ was made with
+# (about half the rows), kept so that data/ regenerates byte for byte.
+MAX_MONTHS = 96  # the real monthly tables go back eight years
 
-def _bureau(rng, ids, z, next_id: int):
+
+def _long_tail(rng, mean_extra: float, variance: float, size: int) -> np.ndarray:
+    """1 + a negative binomial draw: the real counts per client are over-dispersed (a few clients hold 20-50)."""
+    p = mean_extra / variance
+    return 1 + rng.negative_binomial(mean_extra * p / (1 - p), p, size)
+
+
+def _elapsed_days(rng, shape: float, scale: float, size: int) -> np.ndarray:
+    """Days since an event within the eight real years, most of them recent as in the real tables."""
+    return np.round(np.clip(rng.gamma(shape, scale, size), 1, 2922))
+
+
+def _bureau(rng, ids, z, next_id: int, history: str = "real"):
     n = len(ids)
     has = rng.random(n) < _sigmoid(1.8)  # ~86 % of real clients have a bureau record
-    counts = np.where(has, 1 + rng.poisson(4.5, n), 0)
+    counts = np.where(has, _long_tail(rng, 4.45, 17.7, n) if history == "real" else 1 + rng.poisson(4.5, n), 0)
     owner = np.repeat(np.arange(n), counts)
     m = len(owner)
     zz = z[owner]
-    days_credit = -np.round(rng.uniform(1, 2922, m))
+    days_credit = -(_elapsed_days(rng, 1.5, 780, m) if history == "real" else np.round(rng.uniform(1, 2922, m)))
     active = rng.random(m) < np.clip(0.37 + 0.5 * np.exp(days_credit / 400), 0, 0.95)
     bad = rng.random(m) < 0.004 * np.exp(-1.2 * zz)
     credit_type = _pick(rng, {"Consumer credit": 73, "Credit card": 23.5, "Car loan": 1.6, "Mortgage": 1.1,
@@ -50,8 +67,15 @@ def _bureau(rng, ids, z, next_id: int):
     }
     # Monthly status for ~40 % of the credits, at most 24 months each: the real table has 27M rows for 1.7M
     # credits; shorter histories keep the bundled default small while keeping the same shape.
-    with_history = rng.random(m) < 0.4
-    n_months = np.where(with_history, np.minimum(np.round(-days_credit / 30.4), 24).astype(int) + 1, 0)
+    if history == "real":
+        # Real monthly statuses come per client (the bureau that reports them): about a third of the clients with
+        # a bureau record have them for every credit, the others for none; they cover ~3/4 of each credit's months.
+        with_history = (rng.random(n) < 0.354)[owner]
+        covered = np.round(-days_credit / 30.4 * rng.uniform(0.55, 1.0, m))
+        n_months = np.where(with_history, np.minimum(covered, MAX_MONTHS - 1).astype(int) + 1, 0)
+    else:
+        with_history = rng.random(m) < 0.4
+        n_months = np.where(with_history, np.minimum(np.round(-days_credit / 30.4), 24).astype(int) + 1, 0)
     b_owner = np.repeat(np.arange(m), n_months)
     offsets = np.arange(len(b_owner)) - np.repeat(np.cumsum(n_months) - n_months, n_months)
     u = rng.random(len(b_owner))
@@ -77,27 +101,51 @@ def _bureau(rng, ids, z, next_id: int):
     return cols, m, balance, len(b_owner), summary
 
 
-def _previous(rng, ids, z, hidden, next_id: int):
+def _previous(rng, ids, z, hidden, next_id: int, history: str = "real"):
     n = len(ids)
-    counts = np.where(rng.random(n) < 0.05, 0, 1 + rng.poisson(3.5, n))
+    if history == "real":
+        counts = np.where(rng.random(n) < 0.043, 0, _long_tail(rng, 3.83, 16.8, n))
+    else:
+        counts = np.where(rng.random(n) < 0.05, 0, 1 + rng.poisson(3.5, n))
     owner = np.repeat(np.arange(n), counts)
     m = len(owner)
     zz = z[owner]
-    portfolio = _pick(rng, {"POS": 41, "Cash": 28, "XNA": 22, "Cards": 9}, m)
-    status = np.where(rng.random(m) < _sigmoid(-1.7 - 0.8 * zz), "Refused",
-                      _pick(rng, {"Approved": 78, "Canceled": 20, "Unused offer": 2}, m)).astype(object)
+    if history == "real":
+        # Nearly every real client with a previous application had one POS or cash loan approved (a repeater); a
+        # card is one per client (28 % of them); the XNA portfolio is the one of applications that never became a
+        # credit (canceled, unused).
+        portfolio = _pick(rng, {"POS": 43, "Cash": 30, "XNA": 24, "Cards": 3}, m)
+        first = np.r_[True, owner[1:] != owner[:-1]] if m else np.zeros(0, dtype=bool)
+        last = np.r_[owner[1:] != owner[:-1], True] if m else np.zeros(0, dtype=bool)
+        portfolio[first] = _pick(rng, {"POS": 60, "Cash": 40}, int(first.sum()))
+        card = last & ~first & (rng.random(m) < 0.31)
+        portfolio[card] = "Cards"
+        status = np.where(portfolio == "XNA", _pick(rng, {"Canceled": 90, "Unused offer": 10}, m),
+                          _pick(rng, {"Approved": 80, "Canceled": 17, "Unused offer": 3}, m)).astype(object)
+        status[first | card] = "Approved"
+        status[(rng.random(m) < _sigmoid(-1.7 - 0.8 * zz)) & ~first & ~card] = "Refused"
+    else:
+        portfolio = _pick(rng, {"POS": 41, "Cash": 28, "XNA": 22, "Cards": 9}, m)
+        status = np.where(rng.random(m) < _sigmoid(-1.7 - 0.8 * zz), "Refused",
+                          _pick(rng, {"Approved": 78, "Canceled": 20, "Unused offer": 2}, m)).astype(object)
     approved = status == "Approved"
     refused = status == "Refused"
     canceled = status == "Canceled"
     application = _round_to(np.exp(np.log(100_000) + 1.0 * rng.standard_normal(m)), 450)
     application[canceled & (rng.random(m) < 0.8)] = 0.0
     credit = _round_to(application * np.where(rng.random(m) < 0.5, 1.0, rng.uniform(0.9, 1.2, m)), 0.5)
-    n_payments = np.where(canceled, np.nan, _pick(rng, {6: 20, 10: 12, 12: 25, 18: 8, 24: 20, 36: 10, 48: 3,
-                                                        60: 2}, m).astype(float))
+    if history == "real":  # the real terms: POS loans short, cash loans long
+        terms = np.where(portfolio == "POS", _pick(rng, {4: 4, 6: 24, 8: 5, 10: 20, 12: 32, 14: 1, 18: 3, 24: 8}, m),
+                         _pick(rng, {6: 7, 12: 26, 18: 13, 24: 18, 30: 4, 36: 13, 48: 9, 60: 6}, m))
+    else:
+        terms = _pick(rng, {6: 20, 10: 12, 12: 25, 18: 8, 24: 20, 36: 10, 48: 3, 60: 2}, m)
+    n_payments = np.where(canceled, np.nan, terms.astype(float))
     annuity = np.where(np.isnan(n_payments) | (credit == 0), np.nan,
                        _round_to(credit * 1.25 / np.where(np.isnan(n_payments), 1, n_payments), 0.5))
     down = np.where(portfolio == "POS", _round_to(application * rng.uniform(0, 0.2, m), 0.5), np.nan)
-    decision = -np.round(rng.uniform(1, 2922, m))
+    decision = -(_elapsed_days(rng, 0.9, 970, m) if history == "real" else np.round(rng.uniform(1, 2922, m)))
+    if history == "real":  # a card stays open for years: the real card balances average three years per card
+        decision[portfolio == "Cards"] = -_elapsed_days(rng, 1.2, 880, int((portfolio == "Cards").sum()))
     first_due = np.where(approved, decision + np.round(rng.uniform(10, 40, m)), np.nan)
     last_due = first_due + 30 * np.nan_to_num(n_payments)
     still_running = approved & (last_due > 0)
@@ -161,17 +209,22 @@ def _previous(rng, ids, z, hidden, next_id: int):
     n_prev = np.bincount(owner, minlength=n)
     summary = {"prev_refused_share": np.divide(np.bincount(owner, weights=refused, minlength=n), n_prev,
                                                out=np.zeros(n), where=n_prev > 0)}
-    info = {"owner": owner, "approved": approved, "portfolio": portfolio, "first_due": first_due,
+    info = {"owner": owner, "approved": approved, "portfolio": portfolio, "first_due": first_due, "decision": decision,
             "n_payments": np.nan_to_num(n_payments), "annuity": annuity, "credit": credit}
     return cols, m, info, summary
 
 
-def _instalments(rng, ids, z, prev_ids, info, n_clients):
+def _instalments(rng, ids, z, prev_ids, info, n_clients, history: str = "real"):
     """Instalments, POS/cash monthly balances and card balances of the approved previous credits."""
-    loans = np.flatnonzero(info["approved"] & (info["portfolio"] != "Cards") & (info["n_payments"] > 0))
-    # Only the instalments already due, at most 8 per credit: the real table keeps every one (13.6M rows).
-    due_count = np.minimum(np.floor(-info["first_due"][loans] / 30).clip(0) + 1, info["n_payments"][loans])
-    due_count = np.minimum(due_count, 8).astype(int)
+    is_card = info["portfolio"] == "Cards"
+    if history == "real":  # every instalment already due, cards' monthly ones included, as in the real table
+        loans = np.flatnonzero(info["approved"] & (info["n_payments"] > 0))
+        term = np.where(is_card[loans], MAX_MONTHS, info["n_payments"][loans])
+    else:  # only the instalments already due, at most 8 per credit, no card
+        loans = np.flatnonzero(info["approved"] & ~is_card & (info["n_payments"] > 0))
+        term = info["n_payments"][loans]
+    due_count = np.minimum(np.floor(-info["first_due"][loans] / 30).clip(0) + 1, term)
+    due_count = np.minimum(due_count, MAX_MONTHS if history == "real" else 8).astype(int)
     loans, due_count = loans[due_count > 0], due_count[due_count > 0]
     owner_loan = np.repeat(loans, due_count)
     number = np.arange(len(owner_loan)) - np.repeat(np.cumsum(due_count) - due_count, due_count) + 1
@@ -197,7 +250,10 @@ def _instalments(rng, ids, z, prev_ids, info, n_clients):
     late_share = np.divide(late_count, total, out=np.zeros(n_clients), where=total > 0)
 
     # POS/cash monthly balance: one row per month already elapsed, at most 8 per credit.
-    months = np.minimum(due_count + 1, 8)
+    if history == "real":  # one row per instalment month, none for cards (they have their own table)
+        months = np.where(is_card[loans], 0, due_count)
+    else:
+        months = np.minimum(due_count + 1, 8)
     pos_loan = np.repeat(loans, months)
     pos_idx = np.arange(len(pos_loan)) - np.repeat(np.cumsum(months) - months, months)
     pos_client = info["owner"][pos_loan]
@@ -213,7 +269,10 @@ def _instalments(rng, ids, z, prev_ids, info, n_clients):
     }
 
     cards = np.flatnonzero(info["approved"] & (info["portfolio"] == "Cards"))
-    card_months = rng.integers(3, 13, len(cards))
+    if history == "real":  # one row per month since the card was granted
+        card_months = np.minimum(np.floor(-info["decision"][cards] / 30.4) + 1, MAX_MONTHS).astype(int)
+    else:
+        card_months = rng.integers(3, 13, len(cards))
     card_row = np.repeat(cards, card_months)
     card_idx = np.arange(len(card_row)) - np.repeat(np.cumsum(card_months) - card_months, card_months)
     card_client = info["owner"][card_row]
