@@ -5,7 +5,11 @@ payments, refusals...), but the true default probability is a fixed function of 
 (the application row and summaries of the history tables). A model that reads the same tables can therefore, with
 enough data, reach the AUC of the truth itself: that gap is what the synthetic benchmark measures.
 
-    python -m credit_widgets.synth --clients 20000 --seed 7 --out data/
+Each client gets as many history rows as real clients have (`--history real`, the default); `--history bundled`
+gives the shorter histories (about half) the committed data/ was generated with:
+
+    python -m credit_widgets.synth --clients 307511 --seed 7 --out /tmp/bank/      # a real bank's volumes
+    python -m credit_widgets.synth --clients 20000 --seed 42 --history bundled --out data/   # the committed data/
 """
 from __future__ import annotations
 
