@@ -127,6 +127,23 @@ def generate(clients: int, seed: int = 0, test_clients: int | None = None,
     return tables, truth
 
 
+HISTORY_TABLES = tuple(name for name in TABLES if not name.startswith("application"))
+
+
+def rows_per_client(tables: dict[str, pd.DataFrame], client_ids) -> dict[str, pd.Series]:
+    """Each history table's row count per client, zeros included (bureau_balance reaches clients through bureau):
+    what the generator's volumes are compared on with real clients'."""
+    owners = tables["bureau"].set_index("SK_ID_BUREAU")["SK_ID_CURR"] if "bureau" in tables else pd.Series()
+    counts = {}
+    for name in HISTORY_TABLES:
+        if name not in tables:
+            continue
+        frame = tables[name]
+        key = frame["SK_ID_BUREAU"].map(owners) if name == "bureau_balance" else frame["SK_ID_CURR"]
+        counts[name] = key.value_counts().reindex(client_ids, fill_value=0)
+    return counts
+
+
 def write(tables: dict[str, pd.DataFrame], truth: pd.DataFrame, out: Path, fmt: str = "parquet") -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []

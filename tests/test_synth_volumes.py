@@ -9,8 +9,7 @@ from conftest import REPO
 from credit_widgets import synth
 from credit_widgets.data import load_tables
 
-HISTORY = ["bureau", "bureau_balance", "previous_application", "POS_CASH_balance", "installments_payments",
-           "credit_card_balance"]
+HISTORY = synth.HISTORY_TABLES
 # Row totals of the Kaggle tables (issue 18), which cover the 307,511 training and 48,744 test clients together:
 # the same clients `--clients 307511` generates.
 KAGGLE_ROWS = {"bureau": 1.72e6, "bureau_balance": 27.3e6, "previous_application": 1.67e6,
@@ -18,28 +17,15 @@ KAGGLE_ROWS = {"bureau": 1.72e6, "bureau_balance": 27.3e6, "previous_application
 KAGGLE_CLIENTS = 307_511 + 48_744
 
 
-def rows_per_client(tables: dict[str, pd.DataFrame], client_ids) -> dict[str, pd.Series]:
-    """Each history table's row count per client, zeros included (bureau_balance reaches clients through bureau)."""
-    owners = tables["bureau"].set_index("SK_ID_BUREAU")["SK_ID_CURR"]
-    counts = {}
-    for name in HISTORY:
-        if name not in tables:
-            continue
-        frame = tables[name]
-        key = frame["SK_ID_BUREAU"].map(owners) if name == "bureau_balance" else frame["SK_ID_CURR"]
-        counts[name] = key.value_counts().reindex(client_ids, fill_value=0)
-    return counts
-
-
 @pytest.fixture(scope="module")
 def real_volumes():
     tables, truth = synth.generate(12_000, seed=31)
-    return rows_per_client(tables, truth["SK_ID_CURR"])
+    return synth.rows_per_client(tables, truth["SK_ID_CURR"])
 
 
 def test_real_history_matches_the_real_clients_per_client_counts(real_volumes, real_joined_dir):
     real = load_tables(real_joined_dir)
-    measured = rows_per_client(real, real["application_train"]["SK_ID_CURR"])
+    measured = synth.rows_per_client(real, real["application_train"]["SK_ID_CURR"])
     assert set(measured) == set(HISTORY) - {"installments_payments"}  # the joined folder lacks it
     for name, counts in measured.items():
         made = real_volumes[name]
