@@ -41,6 +41,7 @@ def one(clients: int, threads: int, history: str) -> dict:
     from credit_widgets.features import HISTORY_TABLES, history_features
 
     load_before = [round(x, 2) for x in os.getloadavg()]
+    started_at = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     times, cpu, peaks = {}, {}, {}
     cpu_mark = [_cpu_s()]
 
@@ -79,7 +80,8 @@ def one(clients: int, threads: int, history: str) -> dict:
         CreditModel.load(tmp / "model", tmp / "data")
         step("cache_reload_s", t0)
     total = times["generate_and_write_s"] + times["train_total_s"] + times["cache_build_s"]
-    return {"clients": clients, "history": history, "rows": rows, **{k: round(v, 1) for k, v in times.items()},
+    return {"clients": clients, "history": history, "started_at": started_at, "rows": rows,
+            **{k: round(v, 1) for k, v in times.items()},
             "whole_path_s": round(total, 1), "cpu_s": cpu,
             "whole_path_cpu_s": round(cpu["generate_and_write_s"] + cpu["train_total_s"] + cpu["cache_build_s"], 1),
             "n_trees": result.n_rounds, "cv_auc": result.metrics["cv_auc"],
@@ -107,8 +109,12 @@ def main(argv=None) -> int:
             print(error, flush=True)
             return 1
         print(json.dumps(report[-1]), flush=True)
+    # sizes not run this time keep their earlier figures (each with its own load average and date)
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / OUTPUT[args.history]).write_text(json.dumps(report, indent=2))
+    path = RESULTS / OUTPUT[args.history]
+    kept = {r["clients"]: r for r in (json.loads(path.read_text()) if path.exists() else [])}
+    kept.update({r["clients"]: r for r in report})
+    path.write_text(json.dumps([kept[c] for c in sorted(kept)], indent=2))
     return 0
 
 
