@@ -19,6 +19,12 @@ def _long_tail(rng, mean_extra: float, variance: float, size: int) -> np.ndarray
     return 1 + rng.negative_binomial(mean_extra * p / (1 - p), p, size)
 
 
+def _labels(levels: list[str], codes: np.ndarray) -> np.ndarray:
+    """levels[codes] as an object column whose rows share the few string objects: the monthly tables have tens of
+    millions of rows, and a string per row (or a fixed-width text array on the way) held gigabytes."""
+    return np.array(levels, dtype=object)[codes]
+
+
 def _elapsed_days(rng, shape: float, scale: float, size: int) -> np.ndarray:
     """Days since an event within the eight real years, most of them recent as in the real tables."""
     return np.round(np.clip(rng.gamma(shape, scale, size), 1, 2922))
@@ -82,7 +88,7 @@ def _bureau(rng, ids, z, next_id: int, history: str = "real"):
     late = u < late_propensity[b_owner]
     severity = np.minimum(1 + rng.geometric(0.6, len(b_owner)) - 1, 5)
     closed_month = (~active[b_owner]) & (offsets < 3)
-    status = np.where(late, severity.astype(str), "0").astype(object)
+    status = _labels(["0", "1", "2", "3", "4", "5"], np.where(late, severity, 0))
     status[rng.random(len(b_owner)) < 0.12] = "X"
     status[closed_month] = "C"
     balance = {"SK_ID_BUREAU": cols["SK_ID_BUREAU"][b_owner], "MONTHS_BALANCE": -offsets.astype(float),
@@ -264,7 +270,7 @@ def _instalments(rng, ids, z, prev_ids, info, n_clients, history: str = "real"):
         "SK_ID_PREV": prev_ids[pos_loan], "SK_ID_CURR": ids[pos_client],
         "MONTHS_BALANCE": -(pos_idx + 1).astype(float), "CNT_INSTALMENT": n_pay,
         "CNT_INSTALMENT_FUTURE": np.maximum(n_pay - (months[np.repeat(np.arange(len(loans)), months)] - pos_idx), 0),
-        "NAME_CONTRACT_STATUS": np.where(rng.random(len(pos_loan)) < 0.91, "Active", "Completed").astype(object),
+        "NAME_CONTRACT_STATUS": _labels(["Completed", "Active"], (rng.random(len(pos_loan)) < 0.91).astype(int)),
         "SK_DPD": dpd, "SK_DPD_DEF": np.where(dpd > 30, dpd - 30, 0.0),
     }
 
@@ -297,7 +303,7 @@ def _instalments(rng, ids, z, prev_ids, info, n_clients, history: str = "real"):
         "CNT_DRAWINGS_CURRENT": (drawings > 0) * rng.integers(1, 5, len(card_row)).astype(float),
         "CNT_DRAWINGS_OTHER_CURRENT": np.zeros(len(card_row)),
         "CNT_DRAWINGS_POS_CURRENT": np.zeros(len(card_row)), "CNT_INSTALMENT_MATURE_CUM": card_idx.astype(float),
-        "NAME_CONTRACT_STATUS": np.where(rng.random(len(card_row)) < 0.96, "Active", "Completed").astype(object),
+        "NAME_CONTRACT_STATUS": _labels(["Completed", "Active"], (rng.random(len(card_row)) < 0.96).astype(int)),
         "SK_DPD": card_dpd, "SK_DPD_DEF": np.where(card_dpd > 30, 1.0, 0.0),
     }
     card_balance = np.bincount(card_client, weights=balance, minlength=n_clients)
