@@ -24,6 +24,7 @@ from . import fresh
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 OUTPUT = {"real": "scale.json", "bundled": "scale-bundled-history.json"}
+GENERATE_ONLY = "scale-generate.json"   # --generate-only: the first step alone (the generator's time and memory)
 
 
 def _cpu_s() -> float:
@@ -35,7 +36,7 @@ def _peak_gb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2, 2)
 
 
-def one(clients: int, threads: int, history: str) -> dict:
+def one(clients: int, threads: int, history: str, generate_only: bool = False) -> dict:
     from credit_widgets import CreditModel, synth, train
     from credit_widgets.data import load_tables
     from credit_widgets.features import HISTORY_TABLES, history_features
@@ -62,6 +63,11 @@ def one(clients: int, threads: int, history: str) -> dict:
         synth.write(tables, truth, tmp / "data")
         del tables, truth
         step("generate_and_write_s", t0)
+        if generate_only:
+            return {"clients": clients, "history": history, "started_at": started_at, "rows": rows,
+                    "generate_and_write_s": round(times["generate_and_write_s"], 1), "cpu_s": cpu,
+                    "peak_rss_gb": _peak_gb(),
+                    "load_average_1_5_15": {"before": load_before, "after": [round(x, 2) for x in os.getloadavg()]}}
         t0 = time.perf_counter()
         loaded = load_tables(tmp / "data")
         step("load_s", t0)
@@ -94,24 +100,27 @@ def main(argv=None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[20_000, 100_000, 307_511])
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--history", choices=sorted(OUTPUT), default="real")
+    parser.add_argument("--generate-only", action="store_true",
+                        help=f"only generate and write the tables (figures in results/{GENERATE_ONLY})")
     parser.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
-        fresh.report(one(args.one, args.threads, args.history))
+        fresh.report(one(args.one, args.threads, args.history, args.generate_only))
         return 0
     report = []
     for clients in args.sizes:
         print(f"== {clients:,} clients, {args.history} history", flush=True)
         try:
             report.append(fresh.run("benchmarks.scale", "--one", clients, "--threads", args.threads,
-                                    "--history", args.history, echo_stderr=True))
+                                    "--history", args.history, *(["--generate-only"] if args.generate_only else []),
+                                    echo_stderr=True))
         except RuntimeError as error:
             print(error, flush=True)
             return 1
         print(json.dumps(report[-1]), flush=True)
     # sizes not run this time keep their earlier figures (each with its own load average and date)
     RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / OUTPUT[args.history]
+    path = RESULTS / (GENERATE_ONLY if args.generate_only else OUTPUT[args.history])
     kept = {r["clients"]: r for r in (json.loads(path.read_text()) if path.exists() else [])}
     kept.update({r["clients"]: r for r in report})
     path.write_text(json.dumps([kept[c] for c in sorted(kept)], indent=2))
