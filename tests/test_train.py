@@ -145,3 +145,21 @@ def test_score_cli_writes_every_application(trained, tmp_path):
     assert len(prospects) == len(scores) and set(prospects["model"]) == {"application"}
     assert prospects["threshold"].unique().tolist() == [pytest.approx(trained["result"].application.threshold)]
     assert not np.allclose(prospects["probability"], scores["probability"])
+
+
+def test_protected_effects_on_a_sample_read_as_on_every_row():
+    """Past EFFECT_ROWS the shares are computed on a fixed random sample (40 % of a 307,511-client training): on the
+    bundled base's 23,170 clients, a 5,000-row sample gives every protected input's share within a point and the
+    same rank to within one place as all the rows."""
+    from credit_widgets import CreditModel
+    from credit_widgets.fitting import protected_effects
+
+    model = CreditModel.load()
+    booster, builder, matrix = model.scoring.booster, model.scoring.builder, model.population.features
+    whole = protected_effects(booster, builder, matrix, rows=len(matrix))
+    sampled = protected_effects(booster, builder, matrix, rows=5_000)
+    assert whole and whole.keys() == sampled.keys()
+    for name, effect in whole.items():
+        assert abs(sampled[name]["share"] - effect["share"]) < 0.01, name
+        assert abs(sampled[name]["rank"] - effect["rank"]) <= 1, name
+    assert sampled == protected_effects(booster, builder, matrix, rows=5_000)   # the same sample each time
