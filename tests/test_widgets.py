@@ -323,3 +323,17 @@ def test_years_are_shown_to_one_decimal_and_without_a_trailing_zero():
     for days in (-15706, -15530, -9000):   # what is shown, typed back, is the same number of days
         shown = format_shown(age, age.to_display(days), "fr")
         assert abs(age.from_display(parse_shown(age, shown)) - days) <= 0.05 * 365.25 + 1
+
+
+def test_a_yes_no_input_on_a_chart_axis_has_whole_ticks(credit_model):
+    """0 / 1 inputs offered in "where the applicant stands" get ticks 0 and 1, not d3's "200m", "400m"."""
+    from credit_widgets.explain import value_style
+    from credit_widgets.schema import FIELDS
+    from credit_widgets.widgets.charts import _round_ticks, axis_scale
+
+    flags = [c for c in credit_model.position_columns() if c in FIELDS and FIELDS[c].yes_no]
+    assert flags, "no yes / no input is offered on the charts: nothing checked"
+    for column in flags:
+        style = value_style(column)
+        assert axis_scale(style)[1] == "d"
+        assert list(_round_ticks(0.0, 1.0, style)) == [0.0, 1.0]

@@ -118,7 +118,8 @@ def _signed_points(delta: float, lang: str) -> str:
 # Ticks that read the same in both languages (d3's formats know only the English decimal point): whole numbers,
 # shares in %, amounts in thousands. Scores (0 to 1) keep a decimal point.
 _TICKS = {"percent": (1.0, ".0%"), "amount": (1e-3, "d"), "count": (1.0, "d"), "years": (1.0, "d"),
-          "times": (1.0, ".1f"), "score": (1.0, ".1f"), "number": (1.0, "~s")}
+          "times": (1.0, ".1f"), "score": (1.0, ".1f"), "yes_no": (1.0, "d"),
+          "number": (1.0, "~s")}
 
 
 def axis_scale(style: str) -> tuple[float, str]:
@@ -187,7 +188,7 @@ def _round_ticks(low: float, high: float, style: str, most: int = 6) -> np.ndarr
     raw = span / max(most - 1, 1)
     power = 10 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
-    if style in ("count", "years", "amount") and step < 1:
+    if style in ("count", "years", "amount", "yes_no") and step < 1:
         step = 1.0
     start = math.ceil(low / step) * step
     return np.round(np.arange(start, high + step * 1e-6, step), 10)
