@@ -161,6 +161,17 @@ def display_text(column: str, shown, lang: str) -> str:
     return _format(shown, value_style(column), lang, column)
 
 
+def input_text(column: str, raw, lang: str) -> str:
+    """An applicant's input, in data units, as the officer reads it (the page's facts, the simulation band, the
+    downloaded record)."""
+    if raw is None:
+        return i18n.t("missing_value", lang)
+    if isinstance(raw, str):
+        return i18n.level(raw, lang)
+    field = FIELDS.get(column)
+    return display_text(column, field.to_display(raw) if field is not None else raw, lang)
+
+
 def _display(column: str, raw):
     f = FIELDS.get(column)
     if raw is None or (isinstance(raw, float) and np.isnan(raw)):

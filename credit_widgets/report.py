@@ -7,17 +7,7 @@ import html
 from datetime import datetime
 
 from . import i18n
-from .explain import display_text, input_label
-from .schema import FIELDS
-
-
-def _value(column: str, raw, lang: str) -> str:
-    if raw is None:
-        return i18n.t("missing_value", lang)
-    if isinstance(raw, str):
-        return i18n.level(raw, lang)
-    field = FIELDS.get(column)
-    return display_text(column, field.to_display(raw) if field is not None else raw, lang)
+from .explain import input_label, input_text
 
 
 def summary_html(decision, lang: str = "fr", suggestions=(), *, reference: str, group_members: dict | None = None,
@@ -66,13 +56,13 @@ def decision_html(decision, lang: str = "fr", suggestions=(), *, reference: str 
     changes = changes or {}
     rows = []
     for column in columns:
-        now = e(_value(column, decision.inputs.get(column), lang))
+        now = e(input_text(column, decision.inputs.get(column), lang))
         if column in changes and original is not None:
-            now = f"<s>{e(_value(column, original.inputs.get(column), lang))}</s> → {now}"
+            now = f"<s>{e(input_text(column, original.inputs.get(column), lang))}</s> → {now}"
         rows.append(f"<tr><td>{e(input_label(column, lang))}</td><td>{now}</td></tr>")
     simulation = ""
     if original is not None and (changes or steps_done):
-        said = "; ".join([f"{input_label(c, lang)} → {_value(c, v, lang)}" for c, v in changes.items()]
+        said = "; ".join([f"{input_label(c, lang)} → {input_text(c, v, lang)}" for c, v in changes.items()]
                          + list(steps_done))
         before = t("ui:simulation_original", verdict=original.verdict(lang),
                    p=i18n.percent(original.probability, lang, 1))

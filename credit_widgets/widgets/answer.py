@@ -11,19 +11,13 @@ import html
 import ipywidgets as w
 
 from .. import i18n
-from ..explain import display_text, input_label
-from ..schema import FIELDS
+from ..explain import input_label, input_text
 from .charts import BLUE, ORANGE, Gauge
 
 
 def shown(column: str, raw, lang: str) -> str:
-    """An applicant's input as the officer reads it (escaped HTML)."""
-    if raw is None:
-        return i18n.t("missing_value", lang)
-    field = FIELDS.get(column)
-    if isinstance(raw, str):
-        return html.escape(i18n.level(raw, lang))
-    return html.escape(display_text(column, field.to_display(raw) if field is not None else raw, lang))
+    """An applicant's input as the officer reads it, escaped for the page's HTML."""
+    return html.escape(input_text(column, raw, lang))
 
 
 class AnswerPanel(w.VBox):
