@@ -212,12 +212,17 @@ def _ungroup(digits: str, mark: str, text: str) -> str:
     return "".join(groups)
 
 
-def probability_texts(probability: float, threshold: float, lang: str) -> dict:
-    """{p, t, m} for "ui:probability": as many decimals as it takes for the probability and the threshold to read
-    differently (9,0 % against a 9,0 % threshold, "margin -0,0", reads as a tie that the answer does not make)."""
+def decimals_apart(*shares: float) -> int:
+    """Decimals (1 to 4) for percentages that must read as different as they are: 9,0 % against a 9,0 % threshold
+    reads as a tie the answer does not make."""
     decimals = 1
-    while decimals < 4 and round(100 * probability, decimals) == round(100 * threshold, decimals) \
-            and probability != threshold:
+    while decimals < 4 and len({round(100 * s, decimals) for s in shares}) < len(set(shares)):
         decimals += 1
+    return decimals
+
+
+def probability_texts(probability: float, threshold: float, lang: str) -> dict:
+    """{p, t, m} for "ui:probability", the probability and the threshold with the decimals that tell them apart."""
+    decimals = decimals_apart(probability, threshold)
     return {"p": percent(probability, lang, decimals), "t": percent(threshold, lang, decimals),
             "m": number(100 * (threshold - probability), lang, decimals)}

@@ -95,12 +95,15 @@ class Suggestion:
         """The change with what it reaches: a flip, or how far a partial step gets against the threshold."""
         from . import i18n
 
-        # as many decimals as the probability and the threshold need to read differently (7.48 % against 7.50 %)
-        shown = i18n.probability_texts(self.probability, self.threshold, lang)
-        p, t = shown["p"], shown["t"]
+        # as many decimals as the figures need to read differently (7.48 % against 7.50 %; from 9.03 % to 9.02 %)
+        shares = [self.probability, self.threshold]
+        if self.partial and self.from_probability is not None:
+            shares.append(self.from_probability)
+        decimals = i18n.decimals_apart(*shares)
+        p, t = i18n.percent(self.probability, lang, decimals), i18n.percent(self.threshold, lang, decimals)
         if self.partial and self.from_probability is not None:
             return i18n.t("recourse:partial", lang, step=self.text(lang), t=t, to=p,
-                          **{"from": i18n.percent(self.from_probability, lang, 1)})
+                          **{"from": i18n.percent(self.from_probability, lang, decimals)})
         return i18n.t("recourse:flip" if self.kind != "headroom" else "recourse:headroom", lang,
                       step=self.text(lang), to=p, t=t)
 
@@ -319,8 +322,9 @@ def _headroom(decision) -> list[Candidate]:
         changes = {"AMT_CREDIT": float(round(credit * factor))}
         if _given(annuity):
             changes["AMT_ANNUITY"] = float(round(annuity * factor))
-        if _allowed(changes, decision.inputs):
-            found.append(Candidate((Step("headroom", changes, effort=factor - 1),), changes, {}, factor - 1))
+        if not _allowed(changes, decision.inputs):
+            break   # the run ends where an amount may not be offered: a gap in it would go unchecked
+        found.append(Candidate((Step("headroom", changes, effort=factor - 1),), changes, {}, factor - 1))
     return found
 
 
@@ -344,11 +348,19 @@ def suggest(model, decision, limit: int = 3) -> list[Suggestion]:
 
     fast = _fast_scores(model, decision, found)
     chosen = pick(fast) if fast is not None else None
-    verified = score(model, decision, [found[i] for i in chosen]) if chosen else np.empty(0)
-    if chosen is None or not np.allclose(verified, fast[chosen], atol=1e-6):
+    if not chosen:
+        checked = []
+    elif decision.favourable:   # headroom speaks for every amount on the way: the decider checks them all
+        checked = list(range(chosen[0] + 1))
+    else:
+        checked = chosen
+    verified = score(model, decision, [found[i] for i in checked]) if checked else np.empty(0)
+    if chosen is None or not np.allclose(verified, fast[checked], atol=1e-6):
         every = score(model, decision, found)          # the fast scores disagree with the decider: trust the decider
         chosen = pick(every)
         verified = every[chosen]
+    elif decision.favourable:
+        verified = verified[chosen]
     out = []
     for i, p in zip(chosen, verified):
         c = found[i]

@@ -134,3 +134,13 @@ def test_a_yes_no_input_reads_as_yes_or_no_in_the_form_and_in_the_reasons():
             assert display_text(field.name, 0.0, lang) == i18n.t("ui:no", lang)
             assert display_text(field.name, 1.0, lang) == i18n.t("ui:yes", lang)
     assert not FIELDS["CNT_CHILDREN"].yes_no and display_text("CNT_CHILDREN", 0.0, "en") == "0"
+
+
+def test_figures_said_together_get_the_decimals_that_tell_them_apart():
+    """A partial step "from 9.03 % to 9.02 %, threshold 8.0 %" must not read "from 9.0 % to 9.0 %"."""
+    assert i18n.decimals_apart(0.0903, 0.0902, 0.08) == 2
+    assert i18n.decimals_apart(0.25, 0.08) == 1
+    assert i18n.decimals_apart(0.07481, 0.0748, 0.075) == 3
+    assert i18n.decimals_apart(0.09, 0.09) == 1             # equal figures read equal: no extra decimals
+    texts = [i18n.percent(s, "fr", i18n.decimals_apart(0.0903, 0.0902, 0.08)) for s in (0.0903, 0.0902)]
+    assert texts[0] != texts[1]
