@@ -199,7 +199,8 @@ def fit(tables: dict[str, pd.DataFrame], *, folds: int = 5, costs: Costs | None 
     booster = xgb.train(params, dall, num_boost_round=n_rounds, verbose_eval=False)
     _log(f"final model: {n_rounds} trees on {len(y):,} clients ({time.perf_counter() - t0:.1f} s); "
          f"CV AUC {metrics['cv_auc']:.4f}, Brier {metrics['cv_brier']:.4f}, threshold {threshold:.4f}", quiet)
-    effects = protected_effects(booster, builder, _matrix(builder, app, history))
+    # only the sampled rows are built again: the whole matrix twice held a 307,511-row portfolio's memory twice
+    effects = protected_effects(booster, builder, _matrix(builder, app.iloc[effect_sample(len(app))], history))
     meta = {"version": f"{datetime.now(UTC):%Y%m%d}-untracked", "threshold": threshold,
             "borderline_band": BORDERLINE_BAND, "metrics": metrics, "n_rounds": n_rounds,
             "params": {k: v for k, v in params.items() if k != "nthread"}, "folds": folds,
@@ -216,6 +217,11 @@ def fit(tables: dict[str, pd.DataFrame], *, folds: int = 5, costs: Costs | None 
 EFFECT_ROWS = 20_000
 
 
+def effect_sample(n: int, rows: int = EFFECT_ROWS) -> np.ndarray:
+    """The rows the protected inputs' shares are read on: all of them up to `rows`, else a fixed random `rows`."""
+    return np.arange(n) if n <= rows else np.sort(np.random.default_rng(0).choice(n, rows, replace=False))
+
+
 def protected_effects(booster, builder: FeatureBuilder, matrix: np.ndarray, rows: int = EFFECT_ROWS) -> dict:
     """How much each protected input the model may use (age, family situation) weighs in its decisions: its share
     of the mean |contribution| (exact TreeSHAP, log-odds, grouped back to inputs) over the training rows, a fixed
@@ -225,8 +231,7 @@ def protected_effects(booster, builder: FeatureBuilder, matrix: np.ndarray, rows
     from .explain import Grouping
     from .schema import FIELDS
 
-    if len(matrix) > rows:
-        matrix = matrix[np.sort(np.random.default_rng(0).choice(len(matrix), rows, replace=False))]
+    matrix = matrix[effect_sample(len(matrix), rows)]
     grouping = Grouping.from_sources(builder.feature_names_, builder.feature_sources())
     contributions = booster.predict(xgb.DMatrix(matrix, feature_names=builder.feature_names_), pred_contribs=True)
     weight = np.abs(contributions[:, :-1] @ grouping.matrix).mean(axis=0)
