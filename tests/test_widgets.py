@@ -157,6 +157,23 @@ def test_applying_a_suggestion_is_a_simulation_that_can_be_undone(app, credit_mo
     assert app.answer.simulation_box.layout.display == "none"
 
 
+def test_undo_brings_back_the_outcome_recorded_for_the_application(app, credit_model):
+    """The officer records an override, tries a suggestion (a new, unrecorded decision: a blank outcome), undoes
+    it: the override on record for the application as it is shows again, and a click amends it."""
+    client = next(c for c in credit_model.client_ids()[:400]
+                  if not credit_model.score_client(c).favourable and credit_model.suggest(credit_model.score_client(c)))
+    app.client.id.value = str(client)
+    app.outcome.choice.value, app.outcome.reason.value = "overrides", "Garant solide"
+    app.outcome.record.click()
+    assert app.outcome.record.description == i18n.t("ui:amend", "fr")
+    [b for b in app.answer.suggestions.children if isinstance(b, w.Button)][0].click()
+    assert app.outcome.choice.value == "follows" and app.outcome.reason.value == ""
+    assert app.outcome.record.description == i18n.t("ui:record", "fr")
+    app.answer.undo.click()
+    assert (app.outcome.choice.value, app.outcome.reason.value) == ("overrides", "Garant solide")
+    assert app.outcome.record.description == i18n.t("ui:amend", "fr")
+
+
 def test_a_prospect_simulation_changes_the_form_and_undo_restores_it(app, credit_model):
     for values in ({"AMT_INCOME_TOTAL": "60000", "AMT_CREDIT": "900000", "AMT_ANNUITY": "60000",
                     "EXT_SOURCE_2": "0,2", "EXT_SOURCE_3": "0,2"},
