@@ -26,7 +26,9 @@ from .data import load_tables
 from .explain import BaseStats, Grouping
 from .schema import APPLICATION_TABLES, FIELDS
 
-CACHE_VERSION = 3   # 3: defaulted clients' medians; 2: .npy files mapped by every kernel (1: one arrays.npz)
+# 4: no yes / no among the positions; 3: defaulted clients' medians; 2: .npy files mapped by every kernel
+# (1: one arrays.npz)
+CACHE_VERSION = 4
 COMPLETE = "meta.json"   # written last into the staging folder: a cache folder that has it is whole
 SIMILAR_K = 50
 RARE_K = 10
@@ -47,8 +49,9 @@ def _display(column: str, values: np.ndarray) -> np.ndarray:
 
 
 def position_columns(feature_names: list[str]) -> list[str]:
-    """Numeric inputs an officer may ask about: the form's numbers and the main ratios."""
-    numeric = [c for c, f in FIELDS.items() if f.kind not in ("choice", "flag") and c in feature_names]
+    """Numeric inputs an officer may ask about: the form's numbers and the main ratios. A yes / no is no position
+    ("No: higher than 72 % of clients" read as a rank where 72 % of clients simply said no too)."""
+    numeric = [c for c, f in FIELDS.items() if f.kind not in ("choice", "flag") and not f.yes_no and c in feature_names]
     ratios = [c for c in ("ANNUITY_INCOME_RATIO", "CREDIT_INCOME_RATIO", "CREDIT_TERM", "EXT_SOURCE_MEAN",
                           "BUREAU_ACTIVE_COUNT", "INST_LATE_SHARE") if c in feature_names]
     return numeric + ratios

@@ -342,15 +342,16 @@ def test_years_are_shown_to_one_decimal_and_without_a_trailing_zero():
         assert abs(age.from_display(parse_shown(age, shown)) - days) <= 0.05 * 365.25 + 1
 
 
-def test_a_yes_no_input_on_a_chart_axis_has_whole_ticks(credit_model):
-    """0 / 1 inputs offered in "where the applicant stands" get ticks 0 and 1, not d3's "200m", "400m"."""
+def test_a_yes_no_input_is_not_offered_as_a_position_and_would_get_whole_ticks(credit_model):
+    """"Where the applicant stands" offers no yes / no input (a rank among 0s and 1s reads wrongly); were one drawn,
+    its axis would read 0 and 1, not d3's "200m", "400m"."""
     from credit_widgets.explain import value_style
     from credit_widgets.schema import FIELDS
     from credit_widgets.widgets.charts import _round_ticks, axis_scale
 
-    flags = [c for c in credit_model.position_columns() if c in FIELDS and FIELDS[c].yes_no]
-    assert flags, "no yes / no input is offered on the charts: nothing checked"
-    for column in flags:
-        style = value_style(column)
+    offered = credit_model.position_columns()
+    assert offered and not [c for c in offered if c in FIELDS and FIELDS[c].yes_no]
+    for field in (f for f in FIELDS.values() if f.yes_no):
+        style = value_style(field.name)
         assert axis_scale(style)[1] == "d"
         assert list(_round_ticks(0.0, 1.0, style)) == [0.0, 1.0]
