@@ -44,7 +44,7 @@ app: setup
 monitor: setup
 	@# the log is CREDIT_AUDIT_LOG, else the demo month (generated once); the training reference is cached first
 	@if [ -z "$$CREDIT_AUDIT_LOG" ] && [ ! -f audit/demo.sqlite ]; then \
-		$(BIN)/python -m credit_widgets.activity --out audit/demo.sqlite; fi
+		$(BIN)/python -m credit_widgets.monitor.activity --out audit/demo.sqlite; fi
 	$(BIN)/python -c "from credit_widgets import monitor; monitor.reference()"
 	JUPYTER_PATH="$(CURDIR)/share/jupyter" $(BIN)/voila monitor.ipynb --port=$(MONITOR_PORT) \
 		--Voila.ip=$(APP_HOST) $(if $(POOL_SIZE),--VoilaConfiguration.default_pool_size=$(POOL_SIZE))

@@ -92,7 +92,7 @@ def page_latency(port: int, count: int = 60) -> dict:
     """The page's calls with CREDIT_API_URL (decision and suggestions through HTTP) against the in-process model,
     same clients, alternating so that load changes hit both alike: median and p90 in ms."""
     from credit_widgets import CreditModel
-    from credit_widgets.remote import ApiScorer
+    from credit_widgets.scoring.remote import ApiScorer
 
     local = CreditModel.load()
     remote = CreditModel(local.scoring, local.population, local.model_dir, local.data_dir,

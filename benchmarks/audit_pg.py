@@ -26,7 +26,7 @@ DECISION = dict(client_id=None, model_version="7", artifact_hash="ab" * 32, prob
 
 
 def _writer(url, barrier, worker, count, out):
-    from credit_widgets.audit_pg import PgAuditLog
+    from credit_widgets.audit.postgres import PgAuditLog
 
     log = PgAuditLog(url, timeout=60.0)
     log.verify()  # connected before the clock starts
@@ -65,7 +65,7 @@ def load_chain(admin_url: str, count: int) -> None:
 
     import psycopg
 
-    from credit_widgets.audit import DECISION_COLS, GENESIS, _canonical, _row_hash
+    from credit_widgets.audit.log import DECISION_COLS, GENESIS, _canonical, _row_hash
 
     prev = GENESIS
     with psycopg.connect(admin_url) as conn, conn.cursor() as cur:
@@ -89,7 +89,7 @@ def main() -> None:
     parser.add_argument("--verify-records", type=int, default=100_000)
     args = parser.parse_args()
 
-    from credit_widgets.audit_pg import PgAuditLog
+    from credit_widgets.audit.postgres import PgAuditLog
     from harness.postgres import throwaway_cluster
 
     with throwaway_cluster() as cluster:

@@ -3,18 +3,19 @@
     .venv/bin/python -m benchmarks.batch [--clients 307511] [--seed 7] [--scratch /tmp/cw-batch]
                                          [--explain-rows 20000] [--modes ...]
 
-A synthetic portfolio of --clients clients (credit_widgets.synth, seed 7, written once into --scratch, outside the
+A synthetic portfolio of --clients clients (credit_widgets.data.synth, seed 7, written once into --scratch, outside the
 repository; the generator adds the test clients of Kaggle's ratio, so 307,511 clients are 356,255 application rows)
 is scored by the bundled model (a copy of models/ in --scratch, whose client-base cache for that portfolio is built
 once first: that is the "prepare" step, timed apart). Every application row goes in whole, with its SK_ID_CURR: a
-known client with their history, which scores exactly as credit_widgets.score does.
+known client with their history, which scores exactly as credit_widgets.lifecycle.batch does.
 
 Modes, each in a fresh process (so that peak memory is its own):
-- in_process_score: credit_widgets.score.score_folder (load the tables, history features, vectorised scoring);
+- in_process_score: credit_widgets.lifecycle.batch.score_folder (load the tables, history features, vectorised scoring);
 - in_process_pyfunc: the MLflow pyfunc's predict on chunks of 1000 rows with {"reasons": false} (the per-row API
   path, no explanation);
 - in_process_explain: the same with {"explain": true} (reasons and grouped contributions);
-- spark / spark_explain: credit_widgets.spark on a local[2] session (read, score, write parquet), without and with
+- spark / spark_explain: credit_widgets.lifecycle.spark on a local[2] session (read, score, write parquet),
+  without and with
   --explain; spark_batch10000 is `spark` with 10,000-row Arrow batches (CREDIT_API_MAX_ROWS raised to match)
   instead of 1,000.
 The explain modes score the first --explain-rows rows (a sample file written once; 0 = every row).
@@ -96,7 +97,7 @@ def _application_frame(path: Path):
     """Every application row of a folder (train then test) or a sample file, with the schema's columns only."""
     import pandas as pd
 
-    from credit_widgets.spark import APPLICATION_COLUMNS, _application_files
+    from credit_widgets.lifecycle.spark import APPLICATION_COLUMNS, _application_files
 
     frames = [pd.read_parquet(f) for f in _application_files(path)]
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
@@ -122,7 +123,7 @@ def _pyfunc_chunks(model_dir: Path, source: Path, params: dict) -> tuple[int, di
 
 def _spark(model_dir: Path, source: Path, scratch: Path, mode: str, explain: bool, batch_rows: int
            ) -> tuple[int, dict]:
-    from credit_widgets import spark as cs
+    from credit_widgets.lifecycle import spark as cs
 
     out = scratch / f"out-{mode}.parquet"
     shutil.rmtree(out, ignore_errors=True)
@@ -150,8 +151,8 @@ def one(mode: str, data: Path, sample: Path, model_dir: Path, scratch: Path) -> 
     peak = PeakRss()
     load_before = _load()
     if mode == "in_process_score":
-        from credit_widgets.model import ScoringModel
-        from credit_widgets.score import score_folder
+        from credit_widgets.lifecycle.batch import score_folder
+        from credit_widgets.model.artifacts import ScoringModel
 
         t0 = time.perf_counter()
         scores = score_folder(ScoringModel.load(model_dir), data)
@@ -184,7 +185,8 @@ def prepare(clients: int, seed: int, scratch: Path, explain_rows: int) -> tuple[
     info["folder"] = str(data)
     if not (data / "truth.csv").exists():
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "credit_widgets.synth", "--clients", str(clients), "--seed", str(seed),
+        subprocess.run([sys.executable, "-m", "credit_widgets.data.synth", "--clients", str(clients),
+                        "--seed", str(seed),
                         "--out", str(data)], check=True, cwd=ROOT)
         info["generate_s"] = round(time.perf_counter() - t0, 1)
     model_dir = scratch / "model"

@@ -6,7 +6,7 @@ latency of what the page calls (score_client + reasons in French, position + sim
 
 Without --base-clients: the bundled model (models/) on the bundled client base (data/), written to
 results/decision.json. With --base-clients N: the bundled model on a generated base of N training clients
-(`python -m credit_widgets.synth --clients N --seed 5 --out /tmp/base<N/1000>k`, skipped when that folder already
+(`python -m credit_widgets.data.synth --clients N --seed 5 --out /tmp/base<N/1000>k`, skipped when that folder already
 holds application_train.parquet), written to results/decision-<N>.json.
 
 models/ is copied (without its cache/) to a temporary folder and loaded from there, so the "cold" load builds the
@@ -128,7 +128,7 @@ def ensure_base(clients: int) -> tuple[Path, float | None]:
     if (folder / "application_train.parquet").exists():
         print(f"client base {folder} already there: not regenerated", flush=True)
         return folder, None
-    command = [sys.executable, "-m", "credit_widgets.synth", "--clients", str(clients), "--seed", "5",
+    command = [sys.executable, "-m", "credit_widgets.data.synth", "--clients", str(clients), "--seed", "5",
                "--out", str(folder)]
     print("generating: " + " ".join(command), flush=True)
     t0 = time.perf_counter()

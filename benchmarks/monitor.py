@@ -3,7 +3,7 @@ scoring by a challenger adds to an officer's answer.
 
     .venv/bin/python -m benchmarks.monitor [--sizes 100000 1000000] [--runs 3]
 
-For each size a synthetic month (`credit_widgets.activity`, bundled model and data, a pool of 1,500 scored
+For each size a synthetic month (`credit_widgets.monitor.activity`, bundled model and data, a pool of 1,500 scored
 applications) is written once to /tmp/cw-monitor-bench/<N>.sqlite (reused when it is already there with N
 decisions). The view's computation is what the notebook's kernel does: read the log (`monitor.read_log`), the
 training reference (cached), the outcomes, every figure (`monitor.review`), the sentences and the bqplot view
@@ -46,7 +46,7 @@ def _count(path: Path) -> int:
 
 
 def _month(size: int, model) -> tuple[Path, Path, float | None]:
-    from credit_widgets import activity
+    from credit_widgets.monitor import activity
 
     log = WORK / f"{size}.sqlite"
     if log.exists() and _count(log) == size:
@@ -59,7 +59,7 @@ def _month(size: int, model) -> tuple[Path, Path, float | None]:
 
 
 def _view_once(log: Path, outcomes: Path, cache: bool = True) -> dict:
-    from credit_widgets import monitor
+    from credit_widgets.monitor import review as monitor
     from credit_widgets.widgets.monitor import view
 
     times = {}
@@ -88,7 +88,7 @@ def _quantiles(values: list[float]) -> dict:
 
 
 def shadow_overhead(model, challenger: str, clients: int = 300) -> dict:
-    from credit_widgets.shadow import Shadow
+    from credit_widgets.monitor.shadow import Shadow
 
     shadow = Shadow.load(challenger, model.scoring.feature_names)
     ids = model.client_ids()[:clients]

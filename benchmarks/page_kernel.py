@@ -1,6 +1,6 @@
 """What a real page kernel costs: Voilà as `make app` starts it, over a client base, after answering clients.
 
-    .venv/bin/python -m credit_widgets.synth --clients 307511 --seed 7 --out /tmp/cwbank/base307k-real
+    .venv/bin/python -m credit_widgets.data.synth --clients 307511 --seed 7 --out /tmp/cwbank/base307k-real
     .venv/bin/python -m benchmarks.page_kernel --base /tmp/cwbank/base307k-real --out page_kernel-307k.json
     .venv/bin/python -m benchmarks.page_kernel --base data --out page_kernel-23k.json
 

@@ -31,11 +31,12 @@ from sklearn.metrics import brier_score_loss, roc_auc_score
 from sklearn.model_selection import StratifiedShuffleSplit
 
 from benchmarks.quality import anchor_model, floor_model
-from credit_widgets import features as features_module
-from credit_widgets.data import load_tables
-from credit_widgets.model import CreditModel, ScoringModel
-from credit_widgets.schema import PROSPECT_COLUMNS
-from credit_widgets.train import APPLICATION_OPTIONS, CLIENT_OPTIONS, Costs, fit, fit_pair
+from credit_widgets.data.schema import PROSPECT_COLUMNS
+from credit_widgets.data.tables import load_tables
+from credit_widgets.features import builder as features_module
+from credit_widgets.lifecycle.train import APPLICATION_OPTIONS, CLIENT_OPTIONS, Costs, fit, fit_pair
+from credit_widgets.model.artifacts import ScoringModel
+from credit_widgets.scoring.service import CreditModel
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"

@@ -7,7 +7,7 @@
    - floor:  logistic regression on EXT_SOURCE_1-3 alone (median-imputed, missing flags);
    - anchor: a plain regularised XGBoost on the raw columns plus five ratios (credit/income, annuity/income,
              credit/annuity, employed/age, income per person), categories label-encoded, early-stopped;
-   - ours:   credit_widgets.train.fit (its own inner CV chooses the number of trees).
+   - ours:   credit_widgets.lifecycle.train.fit (its own inner CV chooses the number of trees).
 2. Real history (homecredit-real-joined, 5,000 clients): cross-validated AUC with and without the history tables.
 3. Synthetic: train on N generated clients, score N fresh ones (another seed); AUC against the AUC of the true
    probabilities on those fresh clients (the best any model can do).
@@ -25,10 +25,10 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import brier_score_loss, roc_auc_score
 from sklearn.model_selection import RepeatedStratifiedKFold, train_test_split
 
-from credit_widgets import synth
-from credit_widgets.data import load_tables
-from credit_widgets.schema import TABLES
-from credit_widgets.train import fit
+from credit_widgets.data import synth
+from credit_widgets.data.schema import TABLES
+from credit_widgets.data.tables import load_tables
+from credit_widgets.lifecycle.train import fit
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"

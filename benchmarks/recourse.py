@@ -6,7 +6,8 @@ levers' bounds, and how long `suggest` takes.
 1. The bundled model (models/, copied without its cache to a temporary folder) on the bundled client base (data/):
    the first `--count` unfavourable clients in the base's order.
 2. The 5,000 real joined clients (/work/shared/data/homecredit-real-joined/, or CREDIT_REAL_DATA): a model trained
-   on them by `python -m credit_widgets.train` into a temporary folder (MLflow tracking in a temporary sqlite file),
+   on them by `python -m credit_widgets.lifecycle.train` into a temporary folder (MLflow tracking in a temporary
+   sqlite file),
    then the first `--count` unfavourable clients, as above. Skipped when the folder is absent.
 
 For each: share of refusals with an indication (a flip or a partial step; target 100 %), share with a flip within
@@ -79,7 +80,7 @@ def measure(model, count: int) -> dict:
 
 
 def bundled(count: int) -> dict:
-    from credit_widgets.model import CreditModel
+    from credit_widgets.scoring.service import CreditModel
 
     with tempfile.TemporaryDirectory() as tmp:
         shutil.copytree(ROOT / "models", Path(tmp) / "models", ignore=shutil.ignore_patterns("cache"))
@@ -88,13 +89,14 @@ def bundled(count: int) -> dict:
 
 
 def real(count: int) -> dict:
-    from credit_widgets.model import CreditModel
+    from credit_widgets.scoring.service import CreditModel
 
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "MLFLOW_TRACKING_URI": f"sqlite:///{tmp}/mlflow.db", "MLFLOW_DISABLE_TELEMETRY": "true",
                "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "credit_widgets.train", "--data", str(REAL), "--out", f"{tmp}/model",
+        subprocess.run([sys.executable, "-m", "credit_widgets.lifecycle.train", "--data", str(REAL),
+                        "--out", f"{tmp}/model",
                         "--register-as", ""], check=True, env=env, cwd=ROOT, capture_output=True)
         trained_s = time.perf_counter() - t0
         model = CreditModel.load(Path(tmp) / "model", REAL)

@@ -37,9 +37,11 @@ def _peak_gb() -> float:
 
 
 def one(clients: int, threads: int, history: str, generate_only: bool = False) -> dict:
-    from credit_widgets import CreditModel, synth, train
-    from credit_widgets.data import load_tables
-    from credit_widgets.features import HISTORY_TABLES, history_features
+    from credit_widgets import CreditModel
+    from credit_widgets.data import synth
+    from credit_widgets.data.tables import load_tables
+    from credit_widgets.features.builder import HISTORY_TABLES, history_features
+    from credit_widgets.lifecycle import train
 
     load_before = [round(x, 2) for x in os.getloadavg()]
     started_at = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())

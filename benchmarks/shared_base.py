@@ -1,6 +1,6 @@
 """Kernels that share the client base: the memory of one page's process at 307,511 clients, alone and ten at once.
 
-    .venv/bin/python -m credit_widgets.synth --clients 307511 --seed 7 --out /tmp/cwbank/base307k
+    .venv/bin/python -m credit_widgets.data.synth --clients 307511 --seed 7 --out /tmp/cwbank/base307k
     .venv/bin/python -m benchmarks.shared_base --base /tmp/cwbank/base307k [--kernels 10] [--answers 20]
 
 The bundled model (models/, copied without its cache to a temporary folder) over the generated base. Each

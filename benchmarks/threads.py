@@ -11,8 +11,8 @@ import time
 
 import numpy as np
 
-from credit_widgets import synth
-from credit_widgets.features import FeatureBuilder
+from credit_widgets.data import synth
+from credit_widgets.features.builder import FeatureBuilder
 
 from .scale import RESULTS
 

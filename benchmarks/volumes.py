@@ -13,8 +13,8 @@ import argparse
 import json
 from pathlib import Path
 
-from credit_widgets import synth
-from credit_widgets.data import load_tables
+from credit_widgets.data import synth
+from credit_widgets.data.tables import load_tables
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"

@@ -6,8 +6,10 @@
 
 Importing the package is cheap and imports neither MLflow nor ipywidgets; heavy work starts with `CreditModel.load()`.
 """
-from .data import DataError, load_tables
-from .model import CreditModel, Decision, ScoringModel, Suggestion
-from .validate import InputError
+from .data.tables import DataError, load_tables
+from .decision.rules import Decision
+from .decision.validate import InputError
+from .model.artifacts import ScoringModel
+from .scoring.service import CreditModel, Suggestion
 
 __all__ = ["CreditModel", "Decision", "Suggestion", "InputError", "DataError", "ScoringModel", "load_tables"]

@@ -87,7 +87,7 @@ def form_decision(model, typed: dict):
 def plan_officers(model, count: int = OFFICERS) -> list[Officer]:
     """`count` officers: distinct clients (favourable and unfavourable in turn) and distinct prospects, such that
     the 2 x `count` probabilities shown (to 0.1 point) all differ: a page showing another officer's answer is seen."""
-    from credit_widgets import i18n
+    from credit_widgets.text import i18n
 
     # as the page writes it: with the decimals that tell the probability from the threshold
     shown = lambda d: i18n.probability_texts(d.probability, d.threshold, "fr")["p"]  # noqa: E731
@@ -312,7 +312,7 @@ async def officers_at_once(url: str, server_pid: int, officers: list[Officer],
 def audit_names(audit_path: Path, sessions: list[dict], logins: list[str]) -> dict:
     """Who the audit log says took each decision and each outcome, against who was signed in on each page
     (`logins[i]` on `sessions[i]`'s page): each officer's client decisions must name that officer and no one else."""
-    from credit_widgets.audit import AuditLog
+    from credit_widgets.audit.log import AuditLog
 
     log = AuditLog(audit_path)
     decisions = log.decisions()

@@ -3,7 +3,7 @@
 Uses Debian's server binaries (`make postgres` installs them). initdb and the server refuse to run as root, so as
 root they run as the `postgres` user in a temporary folder it owns. Passwords are required over TCP (scram), so a
 wrong password is refused as it would be on a bank's server. The application's role gets what
-`credit_widgets.audit_pg.setup` grants (SELECT, INSERT) and nothing else.
+`credit_widgets.audit.postgres.setup` grants (SELECT, INSERT) and nothing else.
 """
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ class Cluster:
         """A fresh database (with the audit tables unless `tables=False`); the application role's URL to it."""
         import psycopg
 
-        from credit_widgets.audit_pg import setup
+        from credit_widgets.audit.postgres import setup
 
         with psycopg.connect(self.admin("postgres"), autocommit=True) as conn:
             conn.execute(f"CREATE DATABASE {name}")

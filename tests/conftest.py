@@ -41,7 +41,7 @@ def real_joined_dir() -> Path:
 @pytest.fixture(scope="session")
 def synth_dir(tmp_path_factory) -> Path:
     """A small synthetic portfolio (all eight tables and truth.csv), written as the CLI writes it."""
-    from credit_widgets import synth
+    from credit_widgets.data import synth
 
     folder = tmp_path_factory.mktemp("synth")
     # the shorter histories of the bundled data: the model tests' expectations were set on them (with real volumes
@@ -54,7 +54,7 @@ def synth_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def trained(tmp_path_factory, synth_dir):
     """A model trained on `synth_dir` through the real entry point, tracked in a throw-away MLflow store."""
-    from credit_widgets import train
+    from credit_widgets.lifecycle import train
 
     root = tmp_path_factory.mktemp("trained")
     uri = f"sqlite:///{root / 'mlflow.db'}"

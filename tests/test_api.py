@@ -113,7 +113,7 @@ def test_batch_of_mixed_rows(server, client_ids, core):
 
 
 def test_known_client_with_changed_inputs_keeps_the_history_like_the_page(server, client_ids, core):
-    from credit_widgets.validate import InputError, validate_prospect
+    from credit_widgets.decision.validate import InputError, validate_prospect
 
     def typable(client):     # a file an officer could also type in (within every field's range)
         try:
@@ -139,8 +139,8 @@ def test_known_client_with_changed_inputs_keeps_the_history_like_the_page(server
 
 def test_application_file_rows_score_like_the_batch_scorer(server, core):
     """Rows exactly as a file holds them (Home Credit's codes for nothing included, values outside the officer's
-    ranges included) score as `credit_widgets.score` scores the file; `reasons: false` is the short answer."""
-    from credit_widgets.score import score_folder
+    ranges included) score as `credit_widgets.lifecycle.batch` scores the file; `reasons: false` is the short answer."""
+    from credit_widgets.lifecycle.batch import score_folder
 
     rows = pd.read_parquet(REPO / "data" / "application_test.parquet").head(200)
     assert (rows["DAYS_EMPLOYED"] == 365243).any()
@@ -255,7 +255,7 @@ def test_server_still_answers_after_everything(server, client_ids):
 
 @pytest.fixture(scope="session")
 def remote(server):
-    from credit_widgets.remote import load_model
+    from credit_widgets.scoring.remote import load_model
 
     return load_model(url=server)
 
@@ -316,8 +316,8 @@ def test_the_page_model_through_the_api_decides_exactly_as_in_process(remote, co
 
 
 def test_the_page_uses_the_api_when_credit_api_url_is_set(server, core, monkeypatch, tmp_path):
-    from credit_widgets.audit import AuditLog
-    from credit_widgets.remote import ApiScorer
+    from credit_widgets.audit.log import AuditLog
+    from credit_widgets.scoring.remote import ApiScorer
     from credit_widgets.widgets import CreditApp
 
     monkeypatch.setenv("CREDIT_API_URL", server + "/")
@@ -333,8 +333,8 @@ def test_the_page_uses_the_api_when_credit_api_url_is_set(server, core, monkeypa
 
 def test_a_silent_api_is_a_message_in_the_officers_language_and_nothing_typed_is_lost(core, tmp_path):
     from credit_widgets import CreditModel
-    from credit_widgets.audit import AuditLog
-    from credit_widgets.remote import ApiScorer
+    from credit_widgets.audit.log import AuditLog
+    from credit_widgets.scoring.remote import ApiScorer
     from credit_widgets.widgets import CreditApp
 
     nowhere = CreditModel(core.scoring, core.population, core.model_dir, core.data_dir,
@@ -351,12 +351,13 @@ def test_the_registered_champion_is_served_from_the_registry(trained, tmp_path):
     import mlflow
 
     from credit_widgets import CreditModel
-    from credit_widgets.train import MODEL_NAME
+    from credit_widgets.model.artifacts import MODEL_NAME
 
     uri = f"models:/{MODEL_NAME}@champion"
     copy = Path(mlflow.artifacts.download_artifacts(artifact_uri=uri, dst_path=str(tmp_path / "registered"),
                                                     tracking_uri=trained["tracking_uri"]))
-    assert (copy / "code" / "credit_widgets" / "pyfunc.py").exists(), "the package is not shipped with the model"
+    shipped = copy / "code" / "credit_widgets" / "lifecycle" / "pyfunc.py"
+    assert shipped.exists(), "the package is not shipped with the model"
     process, port, _ = start_server(tmp_path, model_uri=uri, env={"MLFLOW_TRACKING_URI": trained["tracking_uri"],
                                                                   "CREDIT_DATA_DIR": str(trained["data_dir"])})
     try:

@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from credit_widgets import audit
-from credit_widgets.audit import AuditError, AuditLog, default_log_path, prospect_key
+from credit_widgets.audit import log as audit
+from credit_widgets.audit.log import AuditError, AuditLog, default_log_path, prospect_key
 from harness.audit_records import CLIENT, PROSPECT, write_many
 
 
@@ -283,4 +283,4 @@ def test_env_variable_chooses_the_log_and_nothing_is_created_before_use(tmp_path
     log.record_decision(**CLIENT)
     assert target.exists() and len(AuditLog(target).decisions()) == 1
     monkeypatch.delenv("CREDIT_AUDIT_LOG")
-    assert default_log_path() == Path(audit.__file__).resolve().parents[1] / "audit" / "decisions.sqlite"
+    assert default_log_path() == Path(audit.__file__).resolve().parents[2] / "audit" / "decisions.sqlite"

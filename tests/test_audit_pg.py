@@ -14,8 +14,8 @@ import pytest
 
 psycopg = pytest.importorskip("psycopg")
 
-from credit_widgets.audit import AuditError, AuditLog  # noqa: E402
-from credit_widgets.audit_pg import _LOCKS, PgAuditLog  # noqa: E402
+from credit_widgets.audit.log import AuditError, AuditLog  # noqa: E402
+from credit_widgets.audit.postgres import _LOCKS, PgAuditLog  # noqa: E402
 from harness.audit_records import CLIENT, PROSPECT, write_many, write_until_stopped  # noqa: E402
 from harness.postgres import server_bin, throwaway_cluster  # noqa: E402
 from harness.processes import free_port  # noqa: E402

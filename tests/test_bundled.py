@@ -5,9 +5,9 @@ import sys
 
 from sklearn.metrics import roc_auc_score
 
-from credit_widgets.data import default_data_dir, load_tables
-from credit_widgets.model import ScoringModel, default_model_dir
-from credit_widgets.score import score_folder
+from credit_widgets.data.tables import default_data_dir, load_tables
+from credit_widgets.lifecycle.batch import score_folder
+from credit_widgets.model.artifacts import ScoringModel, default_model_dir
 
 
 def test_bundled_data_is_a_full_synthetic_portfolio():
@@ -40,7 +40,8 @@ def test_bundled_model_was_trained_on_the_bundled_data():
 
 
 def test_core_import_leaves_widgets_and_mlflow_out():
-    code = ("import sys, credit_widgets, credit_widgets.model, credit_widgets.features, credit_widgets.data; "
+    code = ("import sys, credit_widgets, credit_widgets.scoring.service, credit_widgets.features.builder, "
+            "credit_widgets.data.tables; "
             "print(sorted(m for m in ('ipywidgets', 'bqplot', 'mlflow') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

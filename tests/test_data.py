@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from credit_widgets.data import DataError, default_data_dir, find_table, load_tables, normalise, read_table
-from credit_widgets.schema import TABLE_NAMES, TABLES
+from credit_widgets.data.schema import TABLE_NAMES, TABLES
+from credit_widgets.data.tables import DataError, default_data_dir, find_table, load_tables, normalise, read_table
 
 NO_DATE = 365243
 

@@ -3,8 +3,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from credit_widgets import drift
-from credit_widgets.data import load_tables
+from credit_widgets.analysis import drift
+from credit_widgets.data.tables import load_tables
 
 
 def test_identical_samples_have_no_drift():

@@ -2,8 +2,9 @@
 import numpy as np
 import pandas as pd
 
-from credit_widgets import experiments, load_tables
-from credit_widgets.synth import ANOMALY_DAYS
+from credit_widgets import load_tables
+from credit_widgets.analysis import experiments
+from credit_widgets.data.synth import ANOMALY_DAYS
 
 
 def test_sample_keeps_the_default_rate_and_only_the_sampled_clients_history(synth_dir):
@@ -64,7 +65,7 @@ def test_the_baselines_are_cross_validated_on_the_folds_of_train_fit(synth_dir):
     `fitting.cv_folds` puts it in (the folds `fitting.fit` uses), so baselines and XGBoost are compared row by row."""
     from sklearn.base import BaseEstimator, ClassifierMixin
 
-    from credit_widgets.fitting import cv_folds
+    from credit_widgets.model.fitting import cv_folds
 
     class RowsSeen(ClassifierMixin, BaseEstimator):
         """Predicts the share of the row numbers it was fitted on: a fingerprint of its training rows."""

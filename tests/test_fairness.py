@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from credit_widgets import fairness
+from credit_widgets.analysis import fairness
 
 
 def test_group_metrics_match_a_hand_count():

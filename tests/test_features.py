@@ -3,9 +3,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from credit_widgets import synth
-from credit_widgets.data import load_tables
-from credit_widgets.features import RATIO_SOURCES, FeatureBuilder
+from credit_widgets.data import synth
+from credit_widgets.data.tables import load_tables
+from credit_widgets.features.builder import RATIO_SOURCES, FeatureBuilder
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +121,7 @@ def test_real_joined_history_gives_finite_aggregates(real_joined_dir):
 
 
 def test_sex_is_never_a_feature_whatever_the_columns_asked(tables, builder):
-    from credit_widgets.features import NEVER_FEATURES
+    from credit_widgets.features.builder import NEVER_FEATURES
 
     restricted = FeatureBuilder(columns_=["CODE_GENDER", "AMT_CREDIT", "AMT_INCOME_TOTAL"]).fit(
         {"application_train": tables["application_train"]})

@@ -1,4 +1,4 @@
-"""A flood of page requests cannot take the page server down (credit_widgets.kernels.CappedKernelManager).
+"""A flood of page requests cannot take the page server down (credit_widgets.serving.kernels.CappedKernelManager).
 
 A Voilà server as `make app` runs it (voila.json: pre-heated pool of one), with a cap of three kernels and short
 clocks so the test is quick: an officer opens the page and scores a client, then a bounded flood of page
@@ -17,7 +17,8 @@ import urllib.request
 import psutil
 import pytest
 
-from credit_widgets import i18n, kernels
+from credit_widgets.serving import kernels
+from credit_widgets.text import i18n
 from harness import REPO
 from harness.browser import page_kernel
 from harness.processes import kernel_pids, rss_mb
@@ -29,7 +30,8 @@ FLOOD = 12
 
 def test_voila_json_caps_kernels_and_frees_unclaimed_ones_within_two_minutes():
     config = json.loads((REPO / "voila.json").read_text())
-    assert config["VoilaConfiguration"]["multi_kernel_manager_class"] == "credit_widgets.kernels.CappedKernelManager"
+    manager = config["VoilaConfiguration"]["multi_kernel_manager_class"]
+    assert manager == "credit_widgets.serving.kernels.CappedKernelManager"
     capped, culling = config["CappedKernelManager"], config["MappingKernelManager"]
     # idle since its page was rendered, culled at the first pass after the timeout: well within two minutes
     assert capped["unclaimed_timeout"] + culling["cull_interval"] <= 90

@@ -2,13 +2,15 @@
 and nothing is written to a folder unless asked."""
 import pytest
 
-from credit_widgets import experiments, governance, load_tables
-from credit_widgets.model import default_model_dir
+from credit_widgets import load_tables
+from credit_widgets.analysis import experiments
+from credit_widgets.lifecycle import governance
+from credit_widgets.model.artifacts import default_model_dir
 
 
 @pytest.fixture(scope="module")
 def small_result(synth_dir):
-    from credit_widgets.train import fit
+    from credit_widgets.lifecycle.train import fit
 
     tables = experiments.sample_tables(load_tables(synth_dir), 1500, seed=0)
     return fit(tables, folds=3, quiet=True, history_tables=()), tables

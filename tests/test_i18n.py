@@ -3,8 +3,8 @@ import pandas as pd
 import pytest
 
 from conftest import REPO, SHARED_DATA
-from credit_widgets import i18n
-from credit_widgets.schema import FIELDS, TABLES
+from credit_widgets.data.schema import FIELDS, TABLES
+from credit_widgets.text import i18n
 
 
 @pytest.mark.parametrize("text, value", [
@@ -99,8 +99,8 @@ def _quoted(word: str, sources: str) -> bool:
 def _built(key: str, sources: str) -> bool:
     """Keys the code builds with an f-string from a prefix and one of the values it takes (the notebooks' and
     modules' literal for the value, or the tuple it comes from)."""
-    from credit_widgets.audit import ACTIONS
-    from credit_widgets.explain import METRICS
+    from credit_widgets.audit.log import ACTIONS
+    from credit_widgets.explain.reasons import METRICS
 
     prefix, _, rest = key.partition(":")
     if key.startswith("ui:decided_by_"):                 # f"ui:decided_by_{decision.model}"
@@ -123,8 +123,8 @@ def test_every_key_of_the_catalogue_is_used():
 def test_a_yes_no_input_reads_as_yes_or_no_in_the_form_and_in_the_reasons():
     """A phone given or a document provided is asked as yes / no: the reasons and the page say it the same way
     (the page once said "Home phone given: 0 (clients who repaid: median 0)" beside a form showing "No")."""
-    from credit_widgets.explain import display_text, value_style
-    from credit_widgets.schema import FIELDS
+    from credit_widgets.data.schema import FIELDS
+    from credit_widgets.explain.reasons import display_text, value_style
 
     flags = [f for f in FIELDS.values() if f.yes_no]
     assert {"FLAG_PHONE", "FLAG_DOCUMENT_3", "FLAG_EMP_PHONE"} <= {f.name for f in flags}

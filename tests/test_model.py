@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from credit_widgets import CreditModel, InputError
-from credit_widgets.population import COMPLETE
-from credit_widgets.schema import FIELDS
+from credit_widgets.data.schema import FIELDS
+from credit_widgets.explain.population import COMPLETE
 
 
 def _logit(p):
@@ -344,8 +344,8 @@ def test_every_kernel_maps_the_client_base_read_only(trained, credit_model):
 
 def test_a_reason_on_a_yes_no_input_says_yes_or_no_without_a_median(credit_model):
     """The schema's example prospect (the form's "example" button), its phones and documents given or not."""
-    from credit_widgets import i18n
-    from credit_widgets.schema import PROSPECT_COLUMNS
+    from credit_widgets.data.schema import PROSPECT_COLUMNS
+    from credit_widgets.text import i18n
 
     example = {f.name: float(f.from_display(f.default)) if f.kind in ("amount", "number", "integer", "score")
                else f.default for f in (FIELDS[c] for c in PROSPECT_COLUMNS) if f.default is not None}

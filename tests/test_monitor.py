@@ -12,9 +12,11 @@ import pytest
 from nbclient import NotebookClient
 
 from conftest import REPO
-from credit_widgets import activity, i18n, journal, monitor, shadow
-from credit_widgets.audit import AuditLog
-from credit_widgets.data import DataError
+from credit_widgets.audit.log import AuditLog
+from credit_widgets.data.tables import DataError
+from credit_widgets.monitor import activity, journal, shadow
+from credit_widgets.monitor import review as monitor
+from credit_widgets.text import i18n
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -227,8 +229,9 @@ def test_a_failing_or_absent_challenger_never_costs_the_officer_an_answer(bundle
 
 
 def test_the_core_of_the_view_imports_no_ui_nor_mlflow():
-    code = ("import sys, credit_widgets.monitor, credit_widgets.shadow, credit_widgets.activity, "
-            "credit_widgets.monitor_text; bad = [m for m in ('ipywidgets', 'bqplot', 'mlflow') if m in sys.modules];"
+    code = ("import sys, credit_widgets.monitor.review, credit_widgets.monitor.shadow, "
+            "credit_widgets.monitor.activity, "
+            "credit_widgets.monitor.text; bad = [m for m in ('ipywidgets', 'bqplot', 'mlflow') if m in sys.modules];"
             " print(bad); sys.exit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -255,7 +258,7 @@ def test_promoting_a_challenger_directory_replaces_the_champion_and_keeps_a_roll
     shutil.copytree(REPO / "models", champion, ignore=shutil.ignore_patterns("cache"))
     before = (champion / "artifacts" / "model_meta.json").read_text()
     shadow.promote(str(month["challenger"]), champion)
-    from credit_widgets.model import ScoringModel
+    from credit_widgets.model.artifacts import ScoringModel
 
     assert ScoringModel.load(champion).version == shadow.Shadow.load(month["challenger"]).version
     assert (tmp_path / "models.previous" / "artifacts" / "model_meta.json").read_text() == before

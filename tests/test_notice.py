@@ -5,10 +5,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from credit_widgets import i18n
-from credit_widgets.features import HISTORY_TABLES, RATIO_SOURCES, FeatureBuilder, history_columns
-from credit_widgets.notice import notice_html
-from credit_widgets.reason_codes import (
+from credit_widgets.documents.letter import notice_html
+from credit_widgets.documents.reason_codes import (
     BY_INPUT,
     CATALOGUE,
     MAX_REASONS,
@@ -17,6 +15,8 @@ from credit_widgets.reason_codes import (
     group_members,
     principal_reasons,
 )
+from credit_widgets.features.builder import HISTORY_TABLES, RATIO_SOURCES, FeatureBuilder, history_columns
+from credit_widgets.text import i18n
 
 
 def _placeholders(text):
@@ -123,7 +123,7 @@ def test_a_favourable_answer_gets_a_short_confirmation(credit_model):
 
 
 def test_the_downloadable_summary_still_renders_with_partial_steps(credit_model, refusal):
-    from credit_widgets.report import decision_html
+    from credit_widgets.documents.summary import decision_html
 
     suggestions = credit_model.suggest(refusal)
     for lang in ("fr", "en"):

@@ -1,7 +1,7 @@
-"""Who the page says is signed in, from the environment Voilà gives the kernel (credit_widgets.officer)."""
+"""Who the page says is signed in, from the environment Voilà gives the kernel (credit_widgets.serving.officer)."""
 import pytest
 
-from credit_widgets import officer
+from credit_widgets.serving import officer
 
 
 @pytest.fixture(autouse=True)

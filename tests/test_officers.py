@@ -227,7 +227,7 @@ def test_ten_officers_at_once_each_get_their_own_correct_answers(tmp_path):
     the in-process CreditModel's answer for its own inputs and nothing of the other nine; every page has its own
     kernel; the shared audit log has every decision, its hash chain intact. No time is asserted."""
     from credit_widgets import CreditModel
-    from credit_widgets.audit import AuditLog
+    from credit_widgets.audit.log import AuditLog
 
     model = CreditModel.load()   # builds the client base's cache before ten kernels look for it (as `make app`)
     officers = bench.plan_officers(model, bench.OFFICERS)

@@ -17,7 +17,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from credit_widgets.audit import AuditLog
+from credit_widgets.audit.log import AuditLog
 from harness import officers as bench
 from harness.nginx import nginx_bin, nginx_proxy
 from harness.voila import LOAD_MS, SIGNED_IN, STEP_MS, voila_server

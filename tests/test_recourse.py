@@ -5,8 +5,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from credit_widgets import recourse
-from credit_widgets.levers import (
+from credit_widgets.data.schema import FIELDS
+from credit_widgets.explain import recourse
+from credit_widgets.explain.levers import (
     APPLICATION_LEVERS,
     DIRECTIONS,
     FORBIDDEN,
@@ -14,7 +15,6 @@ from credit_widgets.levers import (
     MAX_DOWN_PAYMENT_SHARE,
     MAX_TERM,
 )
-from credit_widgets.schema import FIELDS
 
 PROSPECT = {"CODE_GENDER": "M", "DAYS_BIRTH": -9000, "NAME_FAMILY_STATUS": "Single / not married",
             "CNT_CHILDREN": 0, "CNT_FAM_MEMBERS": 1, "NAME_INCOME_TYPE": "Working", "DAYS_EMPLOYED": -400,
@@ -162,7 +162,7 @@ def test_history_levers_change_the_aggregates_consistently(credit_model, refused
 
 def test_the_api_backed_model_keeps_to_the_loan_terms(credit_model, refused):
     from credit_widgets import CreditModel
-    from credit_widgets.remote import ApiScorer
+    from credit_widgets.scoring.remote import ApiScorer
 
     through_api = CreditModel(credit_model.scoring, credit_model.population, credit_model.model_dir,
                               credit_model.data_dir, credit_model.application, scorer=ApiScorer("http://127.0.0.1:1"))
@@ -177,7 +177,7 @@ def test_the_api_backed_model_keeps_to_the_loan_terms(credit_model, refused):
 
 
 def test_partial_steps_say_how_far_they_get_in_both_languages(credit_model, refused):
-    from credit_widgets import i18n
+    from credit_widgets.text import i18n
 
     for d in refused:
         suggestions = credit_model.suggest(d)

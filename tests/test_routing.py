@@ -4,18 +4,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from credit_widgets import synth
-from credit_widgets.data import load_tables
-from credit_widgets.features import NEVER_FEATURES
-from credit_widgets.schema import FIELDS, PROSPECT_COLUMNS
+from credit_widgets.data import synth
+from credit_widgets.data.schema import FIELDS, PROSPECT_COLUMNS
+from credit_widgets.data.tables import load_tables
+from credit_widgets.features.builder import NEVER_FEATURES
 
 
 @pytest.fixture(scope="module")
 def held_out():
     """A synthetic portfolio split in two: an application model trained (the project's own training) on one half,
     the other half never seen, with its outcomes."""
-    from credit_widgets import train
-    from credit_widgets.model import ScoringModel
+    from credit_widgets.lifecycle import train
+    from credit_widgets.model.artifacts import ScoringModel
 
     tables, _ = synth.generate(16000, seed=12, test_clients=0)
     app = tables["application_train"].sample(frac=1.0, random_state=0).reset_index(drop=True)
@@ -31,8 +31,8 @@ def _asked(model) -> set[str]:
 def _prospect_rows(app: pd.DataFrame, model, columns=None) -> list[dict]:
     """Application rows as a form would send them: only the asked columns, blanks left out."""
     columns = columns or [f.name for f in model.prospect_fields()]
-    from credit_widgets.data import means_nothing
-    from credit_widgets.validate import InputError, validate_prospect
+    from credit_widgets.data.tables import means_nothing
+    from credit_widgets.decision.validate import InputError, validate_prospect
 
     rows = app[columns].astype(object).where(app[columns].notna(), None).to_dict(orient="records")
     out = []
@@ -138,7 +138,7 @@ def test_a_prospects_reasons_never_name_a_field_the_form_does_not_ask(credit_mod
 def test_prospect_path_is_calibrated_on_held_out_synthetic_applicants(credit_model, held_out):
     """Trained on one part of a synthetic portfolio, the other part scored through the prospect path with only the
     form's fields: the mean predicted default is within ±10 % of the observed rate."""
-    from credit_widgets.model import CreditModel
+    from credit_widgets.scoring.service import CreditModel
 
     application, unseen = held_out
     model = CreditModel(credit_model.scoring, credit_model.population, credit_model.model_dir,

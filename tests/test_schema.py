@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from credit_widgets.schema import (
+from credit_widgets.data.schema import (
     APPLICATION_TABLES,
     FIELD_KINDS,
     FIELDS,
@@ -120,7 +120,7 @@ def test_required_and_unique_columns(name):
 
 def test_importing_the_schema_reads_no_file():
     # schema.py is loaded on its own: the package's __init__ imports pandas, which reads time-zone files itself
-    path = Path(__file__).resolve().parents[1] / "credit_widgets" / "schema.py"
+    path = Path(__file__).resolve().parents[1] / "credit_widgets" / "data" / "schema.py"
     code = ("import builtins, io, importlib.util, sys\n"
             "def refuse(*args, **kwargs): raise AssertionError(f'opened {args[0]!r} at import')\n"
             "import numpy\n"
@@ -131,7 +131,7 @@ def test_importing_the_schema_reads_no_file():
             "assert len(s.TABLES['application_train'].columns) == 122\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    with open(sys.modules["credit_widgets.schema"].__file__, encoding="utf-8") as source:
+    with open(sys.modules["credit_widgets.data.schema"].__file__, encoding="utf-8") as source:
         assert "/work/shared" not in source.read()
 
 
@@ -302,7 +302,7 @@ def test_field_is_frozen():
 def test_the_input_check_refuses_exactly_what_the_field_range_refuses(name):
     """One range check: what a person types is refused (with the field named) exactly where `Field.in_range` says
     the shown value is outside, at both bounds and just past them."""
-    from credit_widgets.validate import InputError, validate_prospect
+    from credit_widgets.decision.validate import InputError, validate_prospect
 
     field = FIELDS[name]
     if field.choices:

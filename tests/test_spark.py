@@ -1,6 +1,6 @@
-"""Scoring on Spark (credit_widgets.spark): the MLflow model as a Spark UDF on a local[2] session scores the bundled
-test clients exactly as the in-process batch scorer, explains like the pyfunc, reads CSV, and a bad row fails the
-job quickly with the model's message."""
+"""Scoring on Spark (credit_widgets.lifecycle.spark): the MLflow model as a Spark UDF on a local[2] session scores the
+bundled test clients exactly as the in-process batch scorer, explains like the pyfunc, reads CSV, and a bad row
+fails the job quickly with the model's message."""
 import json
 import os
 import shutil
@@ -27,7 +27,7 @@ DATA = REPO / "data"
 
 @pytest.fixture(scope="module")
 def spark(tmp_path_factory):
-    from credit_widgets import spark as cs
+    from credit_widgets.lifecycle import spark as cs
 
     scratch = tmp_path_factory.mktemp("spark")
     saved = {k: os.environ.get(k) for k in ("SPARK_LOCAL_DIRS", "CREDIT_DATA_DIR")}
@@ -45,9 +45,9 @@ def spark(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def in_process():
-    """credit_widgets.score's scores of the bundled folder, test clients only."""
-    from credit_widgets.model import ScoringModel
-    from credit_widgets.score import score_folder
+    """credit_widgets.lifecycle.batch's scores of the bundled folder, test clients only."""
+    from credit_widgets.lifecycle.batch import score_folder
+    from credit_widgets.model.artifacts import ScoringModel
 
     scores = score_folder(ScoringModel.load(MODEL), DATA)
     test_ids = pd.read_parquet(DATA / "application_test.parquet", columns=["SK_ID_CURR"])["SK_ID_CURR"]
@@ -63,7 +63,7 @@ def _compare(got: pd.DataFrame, expected: pd.DataFrame) -> None:
 
 
 def test_every_test_client_scores_as_the_batch_scorer(spark, in_process):
-    from credit_widgets import spark as cs
+    from credit_widgets.lifecycle import spark as cs
 
     applications = cs.read_applications(spark, DATA / "application_test.parquet")
     # no time limit here: a shared 2-core machine makes any wall-clock bound flaky (benchmarks.batch times it)
@@ -76,7 +76,7 @@ def test_every_test_client_scores_as_the_batch_scorer(spark, in_process):
 def test_explain_gives_the_pyfunc_contributions(spark, in_process):
     import mlflow.pyfunc
 
-    from credit_widgets import spark as cs
+    from credit_widgets.lifecycle import spark as cs
 
     frame = pd.read_parquet(DATA / "application_test.parquet").iloc[:150]
     applications = spark.createDataFrame(frame.astype(object).where(frame.notna(), None))
@@ -96,7 +96,7 @@ def test_explain_gives_the_pyfunc_contributions(spark, in_process):
 
 
 def test_csv_files_score_like_parquet(spark, in_process, tmp_path):
-    from credit_widgets import spark as cs
+    from credit_widgets.lifecycle import spark as cs
 
     frame = pd.read_parquet(DATA / "application_test.parquet").iloc[:300]
     frame.to_csv(tmp_path / "application_test.csv", index=False)
@@ -111,7 +111,7 @@ def test_csv_files_score_like_parquet(spark, in_process, tmp_path):
 
 
 def test_a_bad_row_fails_fast_with_the_models_message(spark):
-    from credit_widgets import spark as cs
+    from credit_widgets.lifecycle import spark as cs
 
     frame = pd.read_parquet(DATA / "application_test.parquet", columns=["SK_ID_CURR", "AMT_CREDIT"]).iloc[:20]
     frame.loc[7, "AMT_CREDIT"] = -5000.0

@@ -4,9 +4,9 @@ import pandas as pd
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from credit_widgets import synth
-from credit_widgets.data import load_tables
-from credit_widgets.schema import TABLES
+from credit_widgets.data import synth
+from credit_widgets.data.schema import TABLES
+from credit_widgets.data.tables import load_tables
 
 
 @pytest.fixture(scope="module")

@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from credit_widgets import train
-from credit_widgets.data import DataError, load_tables
-from credit_widgets.model import ScoringModel
-from credit_widgets.score import score_folder
+from credit_widgets.data.tables import DataError, load_tables
+from credit_widgets.lifecycle import train
+from credit_widgets.lifecycle.batch import score_folder
+from credit_widgets.model.artifacts import ScoringModel
 
 
 def test_threshold_minimises_the_business_cost():
@@ -76,7 +76,7 @@ def test_mlflow_pyfunc_scores_like_the_package(trained, monkeypatch):
 
 
 def test_final_model_generalises_to_fresh_clients(trained, tmp_path):
-    from credit_widgets import synth
+    from credit_widgets.data import synth
 
     tables, truth = synth.generate(3000, seed=99)
     synth.write(tables, truth, tmp_path)
@@ -119,7 +119,7 @@ def test_real_joined_history_trains(real_joined_dir):
 
 def test_cli_reports_a_bad_folder_without_traceback(tmp_path):
     (tmp_path / "application_train.csv").write_text("SK_ID_CURR,TARGET\n1,0\n1,1\n")
-    done = subprocess.run([sys.executable, "-m", "credit_widgets.train", "--data", str(tmp_path),
+    done = subprocess.run([sys.executable, "-m", "credit_widgets.lifecycle.train", "--data", str(tmp_path),
                            "--out", str(tmp_path / "m")], capture_output=True, text=True)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr and "application_train" in done.stderr
@@ -127,7 +127,7 @@ def test_cli_reports_a_bad_folder_without_traceback(tmp_path):
 
 def test_score_cli_writes_every_application(trained, tmp_path):
     out = tmp_path / "scores.csv"
-    done = subprocess.run([sys.executable, "-m", "credit_widgets.score", "--model", str(trained["model_dir"]),
+    done = subprocess.run([sys.executable, "-m", "credit_widgets.lifecycle.batch", "--model", str(trained["model_dir"]),
                            "--data", str(trained["data_dir"]), "--out", str(out)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     scores = pd.read_csv(out)
@@ -137,7 +137,7 @@ def test_score_cli_writes_every_application(trained, tmp_path):
     assert set(scores["model"]) == {"client"}
     assert scores["threshold"].unique().tolist() == [pytest.approx(trained["result"].threshold)]
     # --prospects: every row a new applicant, the application model on the form's columns alone
-    done = subprocess.run([sys.executable, "-m", "credit_widgets.score", "--model", str(trained["model_dir"]),
+    done = subprocess.run([sys.executable, "-m", "credit_widgets.lifecycle.batch", "--model", str(trained["model_dir"]),
                            "--data", str(trained["data_dir"]), "--out", str(out), "--prospects"],
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
@@ -152,7 +152,7 @@ def test_protected_effects_on_a_sample_read_as_on_every_row():
     bundled base's 23,170 clients, a 5,000-row sample gives every protected input's share within a point and the
     same rank to within one place as all the rows."""
     from credit_widgets import CreditModel
-    from credit_widgets.fitting import protected_effects
+    from credit_widgets.model.fitting import protected_effects
 
     model = CreditModel.load()
     booster, builder, matrix = model.scoring.booster, model.scoring.builder, model.population.features

@@ -6,7 +6,7 @@ import pytest
 from scipy.stats import ks_2samp, norm
 from sklearn.metrics import roc_auc_score
 
-from credit_widgets import drift, validation
+from credit_widgets.analysis import drift, validation
 
 
 def _binormal(n: int, separation: float, rate: float, rng):
@@ -99,9 +99,10 @@ def test_core_contributions_equal_shap_tree_explainer_on_the_bundled_model():
     import shap
     import xgboost as xgb
 
-    from credit_widgets import experiments, load_tables
-    from credit_widgets.data import default_data_dir
-    from credit_widgets.model import ScoringModel
+    from credit_widgets import load_tables
+    from credit_widgets.analysis import experiments
+    from credit_widgets.data.tables import default_data_dir
+    from credit_widgets.model.artifacts import ScoringModel
 
     model = ScoringModel.load()
     tables = experiments.sample_tables(load_tables(default_data_dir()), 300, seed=0)

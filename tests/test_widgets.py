@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from credit_widgets import i18n
-from credit_widgets.audit import AuditLog
-from credit_widgets.recourse import apply as apply_suggestion
+from credit_widgets.audit.log import AuditLog
+from credit_widgets.explain.recourse import apply as apply_suggestion
+from credit_widgets.text import i18n
 from credit_widgets.widgets import CreditApp
 
 
@@ -321,7 +321,7 @@ def test_a_refusal_with_only_partial_steps_shows_them_as_such_and_the_notice_fol
     assert buttons and all("partielle" in b.description for b in buttons)
     page = _summary(app)
     assert "notice" in page and app.decision_id in page and "officer-view" in page
-    from credit_widgets.reason_codes import group_members, principal_reasons
+    from credit_widgets.documents.reason_codes import group_members, principal_reasons
 
     for code in principal_reasons(app.decision, group_members(credit_model.scoring.feature_names)):
         assert html.escape(code.text("fr")) in page
@@ -331,7 +331,7 @@ def test_a_refusal_with_only_partial_steps_shows_them_as_such_and_the_notice_fol
 
 
 def test_years_are_shown_to_one_decimal_and_without_a_trailing_zero():
-    from credit_widgets.schema import FIELDS
+    from credit_widgets.data.schema import FIELDS
     from credit_widgets.widgets.form import format_shown, parse_shown
 
     age = FIELDS["DAYS_BIRTH"]
@@ -345,8 +345,8 @@ def test_years_are_shown_to_one_decimal_and_without_a_trailing_zero():
 def test_a_yes_no_input_is_not_offered_as_a_position_and_would_get_whole_ticks(credit_model):
     """"Where the applicant stands" offers no yes / no input (a rank among 0s and 1s reads wrongly); were one drawn,
     its axis would read 0 and 1, not d3's "200m", "400m"."""
-    from credit_widgets.explain import value_style
-    from credit_widgets.schema import FIELDS
+    from credit_widgets.data.schema import FIELDS
+    from credit_widgets.explain.reasons import value_style
     from credit_widgets.widgets.charts import _round_ticks, axis_scale
 
     offered = credit_model.position_columns()

@@ -10,8 +10,8 @@ import html
 
 import ipywidgets as w
 
-from .. import i18n
-from ..explain import input_label, input_text
+from ..explain.reasons import input_label, input_text
+from ..text import i18n
 from .charts import BLUE, ORANGE, Gauge
 
 

@@ -29,17 +29,17 @@ import logging
 
 import ipywidgets as w
 
-from .. import i18n
-from ..audit import AuditError, AuditLog
-from ..journal import MONITORED, logged_inputs
-from ..model import CreditModel
-from ..officer import current_officer, officer_html
-from ..reason_codes import group_members
-from ..recourse import apply as apply_suggestion
-from ..remote import load_model
-from ..report import summary_html
-from ..shadow import from_env, shadow_fields
-from ..validate import InputError
+from ..audit.log import AuditError, AuditLog
+from ..decision.validate import InputError
+from ..documents.reason_codes import group_members
+from ..documents.summary import summary_html
+from ..explain.recourse import apply as apply_suggestion
+from ..monitor.journal import MONITORED, logged_inputs
+from ..monitor.shadow import from_env, shadow_fields
+from ..scoring.remote import load_model
+from ..scoring.service import CreditModel
+from ..serving.officer import current_officer, officer_html
+from ..text import i18n
 from .answer import AnswerPanel
 from .inputs import ClientBox, ProspectBox
 from .outcome import OutcomePanel
@@ -254,7 +254,7 @@ class CreditApp(w.VBox):
             return None
         inputs = {k: v for k, v in values.items() if v is not None}
         try:
-            from ..validate import validate_prospect
+            from ..decision.validate import validate_prospect
 
             validate_prospect(inputs)
         except InputError as error:

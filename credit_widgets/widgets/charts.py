@@ -8,7 +8,7 @@ import math
 import bqplot as bq
 import numpy as np
 
-from .. import i18n
+from ..text import i18n
 
 # Okabe-Ito blue, and a darker vermillion than Okabe-Ito's so that legend text keeps a 4.5:1 contrast (WCAG AA).
 BLUE, ORANGE, GREY, BLACK = "#0072B2", "#B34700", "#8a8a8a", "#1a1a1a"

@@ -10,9 +10,9 @@ import html
 
 import ipywidgets as w
 
-from .. import i18n
-from ..schema import GROUP_LABELS, GROUPS
-from ..validate import InputError
+from ..data.schema import GROUP_LABELS, GROUPS
+from ..decision.validate import InputError
+from ..text import i18n
 
 _NUMERIC = ("amount", "number", "integer", "score")
 

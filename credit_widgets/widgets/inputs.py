@@ -9,8 +9,8 @@ import warnings
 
 import ipywidgets as w
 
-from .. import i18n
-from ..explain import input_label
+from ..explain.reasons import input_label
+from ..text import i18n
 from .answer import shown
 from .form import ProspectForm
 

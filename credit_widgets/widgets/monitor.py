@@ -11,8 +11,8 @@ import bqplot as bq
 import ipywidgets as w
 import numpy as np
 
-from .. import i18n
-from ..monitor_text import band_label, label
+from ..monitor.text import band_label, label
+from ..text import i18n
 from .charts import BLACK, BLUE, GREY, ORANGE, TICKS, share_ticks
 
 GREEN = "#009E73"

@@ -11,7 +11,7 @@ import html
 
 import ipywidgets as w
 
-from .. import i18n
+from ..text import i18n
 
 
 class OutcomePanel(w.VBox):

@@ -9,8 +9,8 @@ import html
 
 import ipywidgets as w
 
-from .. import i18n
-from ..explain import display_text, input_label, value_style
+from ..explain.reasons import display_text, input_label, value_style
+from ..text import i18n
 from .charts import BLUE, ORANGE, BaseScatter, Distribution, Waterfall
 
 
