@@ -1,3 +1,4 @@
-"""The data scientist's experiments (`experiments`), the validation pack (`validation`), fairness (`fairness`), drift (`drift`).
+"""The data scientist's experiments (`experiments`), the validation pack (`validation`), fairness (`fairness`), drift
+(`drift`).
 
 The map of rooms and which way imports run: docs/architecture.md."""
