@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from credit_widgets.audit import log as audit
+from credit_widgets.audit import open_log
 from credit_widgets.audit.log import AuditError, AuditLog, default_log_path, prospect_key
 from harness.audit_records import CLIENT, PROSPECT, write_many
 
@@ -278,7 +279,7 @@ def test_env_variable_chooses_the_log_and_nothing_is_created_before_use(tmp_path
     target = tmp_path / "elsewhere" / "log.sqlite"
     monkeypatch.setenv("CREDIT_AUDIT_LOG", str(target))
     assert default_log_path() == target
-    log = AuditLog()
+    log = open_log()
     assert log.path == target and not target.parent.exists()
     log.record_decision(**CLIENT)
     assert target.exists() and len(AuditLog(target).decisions()) == 1

@@ -14,7 +14,7 @@ import pytest
 
 psycopg = pytest.importorskip("psycopg")
 
-from credit_widgets.audit.log import AuditError, AuditLog  # noqa: E402
+from credit_widgets.audit import AuditError, AuditLog, open_log  # noqa: E402
 from credit_widgets.audit.postgres import _LOCKS, PgAuditLog  # noqa: E402
 from harness.audit_records import CLIENT, PROSPECT, write_many, write_until_stopped  # noqa: E402
 from harness.postgres import server_bin, throwaway_cluster  # noqa: E402
@@ -49,7 +49,7 @@ def admin(cluster, url):
 
 def test_the_url_setting_makes_the_default_log_postgresql_and_round_trips(url, monkeypatch):
     monkeypatch.setenv("CREDIT_AUDIT_URL", url)
-    log = AuditLog()
+    log = open_log()
     assert isinstance(log, PgAuditLog) and "***" in str(log.path) and url.split(":")[2].split("@")[0] not in log.path
     client_id = log.record_decision(**CLIENT)
     prospect_id = log.record_decision(**PROSPECT)

@@ -77,7 +77,8 @@ def _fake(credit_model, probability_of):
             _MALE=(app["CODE_GENDER"] == "M").to_numpy(dtype=float))
 
     builder = SimpleNamespace(transform=transform, feature_names_=real.feature_names_ + ["_MALE"],
-                              history_tables_=real.history_tables_, _history_names=real._history_names)
+                              history_tables_=real.history_tables_, history_names=real.history_names,
+                              history_frame=real.history_frame)
     scoring = SimpleNamespace(builder=builder, threshold=0.5,
                               predict_proba=lambda f: probability_of(np.asarray(f, dtype=float), builder))
     return SimpleNamespace(scoring=scoring, population=credit_model.population)

@@ -136,7 +136,7 @@ def test_every_refusal_gets_a_true_indication_with_actionable_changes_only(credi
                 assert field.actionable and not field.protected
                 assert field.min <= value <= field.max
             if not s.history:
-                again = credit_model._score_variants(d, [{**d.inputs, **changes}])[0]
+                again = credit_model.score_variants(d, [{**d.inputs, **changes}])[0]
                 assert again == pytest.approx(probability, abs=1e-6)
             assert s.text("fr") and s.text("en") and s.summary("fr") != s.summary("en")
         flipped += bool(flips)

@@ -53,7 +53,7 @@ def _check(model, d, suggestions):
         if s.history and any(histories):
             again = recourse.score_history_variants(model, d, rows, histories)[0]
         else:
-            again = model._score_variants(d, rows)[0]
+            again = model.score_variants(d, rows)[0]
         assert again == pytest.approx(s.probability, abs=1e-6)
         assert recourse.apply(model, d, s).probability == pytest.approx(s.probability, abs=1e-5)
         assert s.favourable == (s.probability < d.threshold)
@@ -87,7 +87,7 @@ def test_no_suggestion_touches_a_forbidden_input_or_moves_a_lever_the_wrong_way_
         for lever in APPLICATION_LEVERS:
             grid = _fine_grid(d, lever)
             if grid:
-                risk = credit_model._score_variants(d, [{**d.inputs, **row} for _, row in grid])
+                risk = credit_model.score_variants(d, [{**d.inputs, **row} for _, row in grid])
                 assert not (np.asarray(risk) < d.probability - 1e-4).any(), f"{lever} lowers the risk: no step shown"
     else:
         _check(credit_model, d, suggestions)
@@ -128,7 +128,7 @@ def test_the_search_finds_the_smallest_flip_a_fine_grid_finds(credit_model, refu
             grid = _fine_grid(d, lever)
             if not grid:
                 continue
-            grid_p = credit_model._score_variants(d, [{**d.inputs, **row} for _, row in grid])
+            grid_p = credit_model.score_variants(d, [{**d.inputs, **row} for _, row in grid])
             grid_flips = [effort for (effort, _), q in zip(grid, grid_p) if q < d.threshold]
             ours = [c.effort for c, q in zip(found, p) if c.key == (lever,) and q < d.threshold]
             if grid_flips:
@@ -220,7 +220,7 @@ def test_headroom_never_passes_an_amount_that_would_be_refused(credit_model):
             if d.inputs.get("AMT_ANNUITY") is not None:
                 row["AMT_ANNUITY"] = float(round(d.inputs["AMT_ANNUITY"] * factor))
             rows.append(row)
-        risk = np.asarray(credit_model._score_variants(d, rows))
+        risk = np.asarray(credit_model.score_variants(d, rows))
         # a pocket narrower than the search's 1 % step may remain: it is allowed to lie between two checked amounts
         refused = np.flatnonzero(risk >= d.threshold)
         assert all(i % 2 for i in refused), (d.client_id, top, refused)

@@ -71,7 +71,7 @@ def test_a_known_client_goes_to_the_client_model_and_a_prospect_to_the_applicati
     known = credit_model.score_client(client_id)
     assert known.model == "client" and known.threshold == pytest.approx(credit_model.scoring.threshold)
     # the same person's whole row typed in as a stranger is a prospect
-    row = {k: v for k, v in credit_model._application_row(known.row).items() if k != "SK_ID_CURR"
+    row = {k: v for k, v in credit_model.rows.application_row(known.row).items() if k != "SK_ID_CURR"
            and k in PROSPECT_COLUMNS and v is not None}
     prospect = credit_model.score_prospect(row)
     assert prospect.model == "application"

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..data.tables import NO_DATE, find_table
+from ..decision.rules import favourable
 from ..features.builder import FeatureBuilder
 from ..features.history import history_features
 from ..model.fitting import Costs, TrainResult, best_threshold, cv_folds, fit
@@ -150,7 +151,7 @@ def _scores(y: np.ndarray, p: np.ndarray, costs: Costs) -> dict:
     threshold, cost = best_threshold(y, p, costs)
     return {"cv_auc": float(roc_auc_score(y, p)), "cv_brier": float(brier_score_loss(y, p)),
             "cv_logloss": float(log_loss(y, np.clip(p, 1e-6, 1 - 1e-6))), "threshold": threshold,
-            "cost_per_application": cost, "approval_rate": float(np.mean(p < threshold))}
+            "cost_per_application": cost, "approval_rate": float(np.mean(favourable(p, threshold)))}
 
 
 def out_of_fold(estimator, x: np.ndarray, y: np.ndarray, folds: int, seed: int) -> np.ndarray:

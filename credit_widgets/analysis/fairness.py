@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..data.schema import DAYS_PER_YEAR
+from ..decision.rules import favourable
 
 AGE_BANDS = ("<30", "30-39", "40-49", "50-59", "60+")
 _AGE_EDGES = (30, 40, 50, 60)
@@ -82,7 +83,7 @@ def group_metrics(y_true, probability, threshold: float, groups: pd.Series) -> p
     from fairlearn.metrics import MetricFrame
 
     y = np.asarray(y_true, dtype=int)
-    refused = (np.asarray(probability, dtype=float) >= threshold).astype(int)
+    refused = (~favourable(np.asarray(probability, dtype=float), threshold)).astype(int)
     labels = pd.Series(groups).reset_index(drop=True)
     if isinstance(labels.dtype, pd.CategoricalDtype):
         if labels.isna().any():
@@ -127,14 +128,9 @@ def gaps_in_words(table: pd.DataFrame, lang: str = "en") -> list[str]:
 
 def _history(model, ids: np.ndarray) -> pd.DataFrame | None:
     """Each client's history aggregates as the model's client base holds them (None: the model uses none)."""
-    builder = model.scoring.builder
-    if not builder.history_tables_:
+    frame = model.scoring.builder.history_frame(model.population.features, model.population.ids)
+    if frame is None:
         return None
-    names = builder._history_names()
-    population = model.population
-    index = [population.feature_index[n] for n in names]
-    frame = pd.DataFrame(population.features[:, index], columns=names,
-                         index=pd.Index(np.asarray(population.ids, dtype="int64"), name="SK_ID_CURR"))
     return frame[~frame.index.duplicated()].reindex(pd.Index(np.unique(ids), name="SK_ID_CURR"))
 
 
@@ -219,8 +215,8 @@ def counterfactual_flips(model, applications: pd.DataFrame, column: str, values=
     n = len(app)
     base, varied = probability[:n], probability[n:]
     owner, target = owner[n:], np.concatenate(new_value)[n:]
-    refused = base >= threshold
-    flipped = (varied >= threshold) != refused[owner]
+    refused = ~favourable(base, threshold)
+    flipped = ~favourable(varied, threshold) != refused[owner]
     change = varied - base[owner]
     flips_any = np.zeros(n, dtype=bool)
     np.logical_or.at(flips_any, owner, flipped)
@@ -286,7 +282,7 @@ def fairness_checks(y_true, probability, threshold: float, groups: pd.Series, n_
     even where none differ). A rate counts only groups with at least `min_count` rows in its denominator (rows,
     good clients, defaults); the groups left out of any check are named in `left_out`."""
     y = np.asarray(y_true, dtype=int)
-    refused = np.asarray(probability, dtype=float) >= threshold
+    refused = ~favourable(np.asarray(probability, dtype=float), threshold)
     labels = pd.Series(groups).reset_index(drop=True).astype(object)
     counts = labels.value_counts()
     categorical = isinstance(pd.Series(groups).dtype, pd.CategoricalDtype)

@@ -14,6 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..decision.rules import BORDERLINE_BAND, favourable
+
 LEVEL = 0.95
 N_BOOT = 1000
 METRICS = ("auc", "gini", "ks")
@@ -168,7 +170,7 @@ def reliability_table(y, p, threshold: float | None = None, bins: int = 10, fine
     y, p = _arrays(y, p)
     levels = list(np.linspace(0, 1, bins + 1))
     if threshold is not None:
-        rank = float(np.mean(p < threshold))
+        rank = float(np.mean(favourable(p, threshold)))
         step = 1.0 / (4 * bins)
         levels += [rank + k * step for k in range(-fine, fine + 1)]
     edges = np.unique(np.quantile(p, np.clip(levels, 0, 1)))
@@ -181,7 +183,7 @@ def reliability_table(y, p, threshold: float | None = None, bins: int = 10, fine
     table["low"], table["high"] = wilson_interval(table["defaults"], table["count"], level)
     table["inside"] = (table["predicted"] >= table["low"]) & (table["predicted"] <= table["high"])
     table["near_threshold"] = False if threshold is None else \
-        (table["low_edge"] <= threshold + 0.02) & (table["high_edge"] >= threshold - 0.02)
+        (table["low_edge"] <= threshold + BORDERLINE_BAND) & (table["high_edge"] >= threshold - BORDERLINE_BAND)
     return table.reset_index(drop=True)
 
 

@@ -172,17 +172,7 @@ class Connections:
 
 
 class AuditLog:
-    """The embedded SQLite log; `AuditLog()` with CREDIT_AUDIT_URL set gives the shared PostgreSQL log instead."""
-
-    def __new__(cls, path=None, *args, **kwargs):
-        if cls is AuditLog and path is None and audit_url():
-            try:
-                from .postgres import PgAuditLog  # psycopg is only needed by servers that share a database
-            except ImportError as exc:
-                raise RuntimeError("CREDIT_AUDIT_URL names a PostgreSQL database, which needs psycopg: "
-                                   "pip install -e '.[postgres]'") from exc
-            return super().__new__(PgAuditLog)  # Python then runs PgAuditLog.__init__, which reads the URL
-        return super().__new__(cls)
+    """The embedded SQLite log (`open_log()` gives the shared PostgreSQL log instead when CREDIT_AUDIT_URL is set)."""
 
     def __init__(self, path: str | Path | None = None, timeout: float = 10.0):
         # Absolute, so error messages still point at the file when the page's working folder is unknown.

@@ -12,18 +12,27 @@ from ..text import i18n
 BORDERLINE_BAND = 0.02
 
 
-def favourable(probability: float, threshold: float) -> bool:
-    """The one rule: favourable when the default probability is strictly below the threshold."""
-    return probability < threshold
+def favourable(probability, threshold):
+    """The one rule: favourable when the default probability is strictly below the threshold (arrays elementwise)."""
+    if np.ndim(probability) == 0 and np.ndim(threshold) == 0:
+        return bool(probability < threshold)
+    return np.asarray(probability) < np.asarray(threshold)
 
 
 def borderline(probability: float, threshold: float, band: float = BORDERLINE_BAND) -> bool:
-    return abs(probability - threshold) < band
+    """Within the band around the threshold: the answer a small change of the inputs or a retraining could flip."""
+    return bool(abs(probability - threshold) < band)
+
+
+def deciding_model(prospect: bool, application_model: bool) -> str:
+    """Which model decides: the application model for a prospect (what the form asks), when there is one; the
+    client model (the whole file and its history) otherwise."""
+    return "application" if prospect and application_model else "client"
 
 
 def decide(probability, threshold: float) -> np.ndarray:
     """Favourable when the default probability is strictly below the threshold."""
-    return np.where(np.asarray(probability) < threshold, "favourable", "unfavourable")
+    return np.where(favourable(np.asarray(probability), threshold), "favourable", "unfavourable")
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ of credit or income (annuity and goods price follow to the cent, so the term and
 levers use a coarser grid of those candidates (PAIR_STEPS per lever). Measured against an even grid of 300 amounts
 per lever in tests/test_recourse.py; about 1,000 candidates in all, scored in one predict. Candidates are scored in
 one batch on the decision's own feature vector (ratios recomputed with the FeatureBuilder's `application_ratios`),
-then the chosen ones are scored again through the model that decided (`_score_variants`, or
+then the chosen ones are scored again through the model that decided (`score_variants`, or
 `score_history_variants` for history levers) and only those scores are shown. If the two ever disagree the whole
 set goes through the decider.
 Through the scoring API (`remote.ApiScorer`, `history_levers = False`) only the loan's levers are searched:
@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ..decision.applicant import Applicant
+from ..decision.rules import favourable
 from ..features.builder import RATIO_SOURCES, application_ratios
 from ..features.history import _safe_ratio
 from .levers import (  # noqa: F401
@@ -53,7 +54,7 @@ class Suggestion:
                  from_probability: float | None = None):
         self.kind, self.changes, self.probability = kind, changes, float(probability)
         self.threshold = float(threshold)
-        self.favourable = self.probability < threshold
+        self.favourable = favourable(self.probability, threshold)
         self.steps = list(steps)
         self.from_probability = from_probability
 
@@ -234,31 +235,24 @@ def _rows(decision, found: list[Candidate], keep_missing: bool = False) -> tuple
 def score_history_variants(model, decision, rows: list[dict], histories: list[dict]) -> np.ndarray:
     """A known client's variants with their history aggregates changed, through the FeatureBuilder (which recomputes
     the ratios, BUREAU_DEBT_INCOME_RATIO included) and the model that decided: the history counterpart of
-    `_score_variants`."""
+    `score_variants`."""
     builder = model.scoring.builder
-    names = builder._history_names()
-    history = np.tile(np.asarray(decision.features, dtype=float)[[model.feature_index[n] for n in names]],
-                      (len(rows), 1))
-    position = {n: j for j, n in enumerate(names)}
-    for i, overrides in enumerate(histories):
-        for name, value in overrides.items():
-            history[i, position[name]] = value
     ids = -np.arange(1, len(rows) + 1)   # one id per variant: the builder joins history by id
     frame = pd.DataFrame(rows).drop(columns=["SK_ID_CURR"], errors="ignore")
     frame["SK_ID_CURR"] = ids
-    table = pd.DataFrame(history, columns=names, index=pd.Index(ids, name="SK_ID_CURR"))
+    table = builder.history_frame(np.tile(np.asarray(decision.features, dtype=float), (len(rows), 1)), ids, histories)
     return model.scoring.predict_proba(builder.transform({"application_test": frame}, history=table))
 
 
 def score(model, decision, found: list[Candidate]) -> np.ndarray:
-    """The model that decided, on each candidate: `_score_variants` for application changes, the history
+    """The model that decided, on each candidate: `score_variants` for application changes, the history
     counterpart as soon as one of them changes the history."""
     if not found:
         return np.empty(0)
     rows, histories = _rows(decision, found)
     if any(histories):
         return score_history_variants(model, decision, rows, histories)
-    return np.asarray(model._score_variants(decision, rows), dtype=float)
+    return np.asarray(model.score_variants(decision, rows), dtype=float)
 
 
 def _fast_scores(model, decision, found: list[Candidate]) -> np.ndarray | None:
@@ -296,7 +290,7 @@ def _choose(decision, found: list[Candidate], p: np.ndarray, threshold: float, l
     """Refused: the smallest flip per lever (or pair), fewest levers first; when nothing flips, the step of each
     lever that gets lowest, lowest first (and only steps that lower the risk)."""
     best: dict[tuple, int] = {}
-    flips = [i for i in range(len(found)) if p[i] < threshold]
+    flips = [i for i in range(len(found)) if favourable(p[i], threshold)]
     for i in flips:
         k = found[i].key
         if k not in best or found[i].effort < found[best[k]].effort:
@@ -341,7 +335,7 @@ def suggest(model, decision, limit: int = 3) -> list[Suggestion]:
         if decision.favourable:
             # the end of the first unbroken run of favourable amounts, never past a refused one
             run = 0
-            while run < len(found) and p[run] < threshold:
+            while run < len(found) and favourable(p[run], threshold):
                 run += 1
             return [run - 1] if run else []
         return _choose(decision, found, p, threshold, limit)
@@ -377,14 +371,9 @@ def apply(model, decision, suggestion: Suggestion):
     found = Candidate(tuple(suggestion.steps), suggestion.changes, suggestion.history, 0.0)
     rows, histories = _rows(decision, [found], keep_missing=True)
     builder = model.scoring.builder
-    names = builder._history_names()
-    history = np.asarray(decision.features, dtype=np.float32).copy()
-    for name, value in histories[0].items():
-        history[model.feature_index[name]] = value
-    table = pd.DataFrame([history[[model.feature_index[n] for n in names]]], columns=names,
-                         index=pd.Index([decision.client_id], name="SK_ID_CURR"))
+    table = builder.history_frame(decision.features, [decision.client_id], histories)
     frame = pd.DataFrame([rows[0]]).drop(columns=["SK_ID_CURR"], errors="ignore")
     frame["SK_ID_CURR"] = decision.client_id
     features = builder.transform({"application_test": frame}, history=table).to_numpy(np.float32)[0]
     applicant = Applicant(decision.client_id, decision.row, rows[0], changed=True)
-    return model._decide_many(features[None, :], [applicant])[0]
+    return model.decide_features(features[None, :], [applicant])[0]

@@ -191,7 +191,7 @@ class FeatureBuilder:
         if self.history_tables_:
             if history is None:
                 history = history_features(tables, tuple(self.history_tables_))
-            history = history.reindex(index=features.index, columns=self._history_names())
+            history = history.reindex(index=features.index, columns=self.history_names())
             for name in _COUNT_COLUMNS:  # no rows in a table means zero of them, not unknown
                 if name in history.columns:
                     history[name] = history[name].fillna(0.0)
@@ -202,9 +202,25 @@ class FeatureBuilder:
                     features["BUREAU_ACTIVE_DEBT_SUM"].fillna(0.0), features["AMT_INCOME_TOTAL"])
         return features.reindex(columns=self.feature_names_).astype("float32")
 
-    def _history_names(self) -> list[str]:
+    def history_names(self) -> list[str]:
+        """The features that come from the credit history tables (the rest come from the application row)."""
         own = set(self.application_columns) | set(RATIO_SOURCES) | set(self._cross_features())
         return [name for name in self.feature_names_ if name not in own]
+
+    def history_frame(self, features: np.ndarray, ids, overrides: list[dict] | None = None) -> pd.DataFrame | None:
+        """The history aggregates held in rows of this builder's own features (a client base, a decision), as
+        `transform(history=...)` takes them, indexed by `ids`; `overrides[i]` replaces some aggregates of row i (a
+        history lever). None when the model uses no history."""
+        if not self.history_tables_:
+            return None
+        names = self.history_names()
+        position = {name: j for j, name in enumerate(self.feature_names_)}
+        history = np.array(np.atleast_2d(features)[:, [position[n] for n in names]], dtype=float)
+        column = {name: j for j, name in enumerate(names)}
+        for i, changes in enumerate(overrides or ()):
+            for name, value in changes.items():
+                history[i, column[name]] = value
+        return pd.DataFrame(history, columns=names, index=pd.Index(np.asarray(ids, dtype="int64"), name="SK_ID_CURR"))
 
     def feature_sources(self) -> dict[str, tuple[str, ...]]:
         """Which input (application column, or a group of columns or history) each feature comes from."""

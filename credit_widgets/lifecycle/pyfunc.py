@@ -20,7 +20,6 @@ import threading
 from pathlib import Path
 
 import mlflow.pyfunc
-import numpy as np
 import pandas as pd
 from mlflow.exceptions import MlflowException
 from mlflow.models.signature import ModelSignature
@@ -28,6 +27,7 @@ from mlflow.protos.databricks_pb2 import BAD_REQUEST, INVALID_PARAMETER_VALUE
 from mlflow.types.schema import ColSpec, ParamSchema, ParamSpec, Schema
 
 from ..data.schema import APPLICATION_COLUMNS
+from ..decision.rules import decide
 
 # One request is scored row by row (reasons and SHAP for each): past this many rows, use credit_widgets.lifecycle.batch.
 MAX_ROWS = int(os.environ.get("CREDIT_API_MAX_ROWS", "1000"))
@@ -127,7 +127,7 @@ class CreditPyfunc(mlflow.pyfunc.PythonModel):
             out = pd.DataFrame(rows, columns=OUTPUT_COLUMNS + (["contributions"] if explain else []))
         else:
             out = pd.DataFrame({"SK_ID_CURR": None, "probability": probabilities.astype(float),
-                                "decision": np.where(probabilities < thresholds, "favourable", "unfavourable"),
+                                "decision": decide(probabilities, thresholds),
                                 "threshold": thresholds.astype(float), "model": models})
         # ids stay integers (JSON 100002, not 100002.0) even beside prospects without one
         out["SK_ID_CURR"] = pd.Series(ids, dtype=object)

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..data.tables import DataError
-from ..decision.rules import BORDERLINE_BAND
+from ..decision.rules import BORDERLINE_BAND, favourable
 from ..features.builder import FeatureBuilder
 from ..features.history import HISTORY_TABLES, history_features
 
@@ -54,7 +54,7 @@ class Costs:
     false_positive: float = 1.0    # a good client we refused
 
     def per_application(self, y: np.ndarray, p: np.ndarray, threshold: float) -> float:
-        refused = p >= threshold
+        refused = ~favourable(p, threshold)
         fn = np.sum((y == 1) & ~refused)
         fp = np.sum((y == 0) & refused)
         return float((self.false_negative * fn + self.false_positive * fp) / len(y))
@@ -63,7 +63,7 @@ class Costs:
 def cost_curve(y: np.ndarray, p: np.ndarray, costs: Costs, grid: np.ndarray | None = None) -> pd.DataFrame:
     grid = np.round(np.arange(0.01, 0.80, 0.0025), 4) if grid is None else grid
     return pd.DataFrame({"threshold": grid, "cost": [costs.per_application(y, p, t) for t in grid],
-                         "approval_rate": [float(np.mean(p < t)) for t in grid]})
+                         "approval_rate": [float(np.mean(favourable(p, t))) for t in grid]})
 
 
 def best_threshold(y: np.ndarray, p: np.ndarray, costs: Costs) -> tuple[float, float]:
@@ -185,8 +185,8 @@ def fit(tables: dict[str, pd.DataFrame], *, folds: int = 5, costs: Costs | None 
         "threshold": threshold,
         "cost_per_application": cost,
         "cost_accept_all": costs.per_application(y, oof, 1.01),
-        "approval_rate": float(np.mean(oof < threshold)),
-        "defaults_caught": float(np.mean(oof[y == 1] >= threshold)),
+        "approval_rate": float(np.mean(favourable(oof, threshold))),
+        "defaults_caught": float(np.mean(~favourable(oof[y == 1], threshold))),
         "default_rate": float(y.mean()),
         "mean_predicted": float(oof.mean()),
         "clients": float(len(y)),

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..decision.validate import InputError
 from ..explain.reasons import Reason
+from .rows import RowBuilder
 from .scorer import Scored
 from .service import CreditModel
 
@@ -39,7 +40,7 @@ class ScoringServiceError(InputError):
 
 
 class ApiScorer:
-    """A `scorer.Scorer` that asks the served model: the rows go as `CreditModel.records` writes them, the API
+    """A `scorer.Scorer` that asks the served model: the rows go as `RowBuilder.records` writes them, the API
     routes a prospect to the application model itself."""
 
     # The served model takes application rows only: a change of the client's history could not be verified by it,
@@ -49,11 +50,11 @@ class ApiScorer:
     def __init__(self, url: str):
         self.url = url.strip().rstrip("/")
 
-    def explain(self, model: CreditModel, applicants: list, features: np.ndarray) -> list[Scored]:
-        return [_scored(answer) for answer in self._post(model.records(applicants), explain=True)]
+    def explain(self, rows: RowBuilder, applicants: list, features: np.ndarray) -> list[Scored]:
+        return [_scored(answer) for answer in self._post(rows.records(applicants), explain=True)]
 
-    def probabilities(self, model: CreditModel, applicants: list) -> np.ndarray:
-        answers = self._post(model.records(applicants), reasons=False)
+    def probabilities(self, rows: RowBuilder, applicants: list) -> np.ndarray:
+        answers = self._post(rows.records(applicants), reasons=False)
         return np.array([a["probability"] for a in answers], dtype=float)
 
     def _post(self, rows: list[dict], **params) -> list[dict]:

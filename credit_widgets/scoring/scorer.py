@@ -3,21 +3,19 @@ scoring API over HTTP (`remote.ApiScorer`).
 
 `CreditModel` reads and checks the rows, builds every feature once and turns what its scorer answers into a
 `Decision` (flags, positions, client base); a scorer only scores. Both kinds answer for a batch of applicants
-(`rows.Applicant`) with the model as context: the boosters read its features and client base, the API sends the
-rows the model writes for it (`model.records`).
+(`Applicant`) with the row builder as context: the boosters read its features and client base, the API sends the
+rows it writes (`RowBuilder.records`).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 import numpy as np
 
+from ..decision.applicant import Applicant
 from ..explain.reasons import reasons
-
-if TYPE_CHECKING:
-    from ..decision.applicant import Applicant
-    from .service import CreditModel
+from .rows import RowBuilder
 
 
 @dataclass(frozen=True)
@@ -39,10 +37,10 @@ class Scorer(Protocol):
     # history levers only then (the served model takes application rows and keeps the history it has).
     history_levers: bool
 
-    def explain(self, model: CreditModel, applicants: list[Applicant], features: np.ndarray) -> list[Scored]:
+    def explain(self, rows: RowBuilder, applicants: list[Applicant], features: np.ndarray) -> list[Scored]:
         """Probability, threshold and explanation of each applicant; `features` are the client model's."""
 
-    def probabilities(self, model: CreditModel, applicants: list[Applicant]) -> np.ndarray:
+    def probabilities(self, rows: RowBuilder, applicants: list[Applicant]) -> np.ndarray:
         """Default probabilities only (the candidates of "what would change the answer", batch scoring)."""
 
 
@@ -51,40 +49,40 @@ class BoosterScorer:
 
     history_levers = True
 
-    def explain(self, model: CreditModel, applicants: list[Applicant], features: np.ndarray) -> list[Scored]:
+    def explain(self, rows: RowBuilder, applicants: list[Applicant], features: np.ndarray) -> list[Scored]:
         """Prospects are decided by the application model on its own features and explained by them only; every
         other applicant by the client model on `features`."""
         import xgboost as xgb  # not at the top: `import credit_widgets` stays cheap until a model is loaded
 
         features = np.ascontiguousarray(features, dtype=np.float32)
-        routes = model.routes(applicants)
+        routes = rows.routes(applicants)
         scored: list = [None] * len(features)
-        parts = [(np.flatnonzero(~routes), "client", model.scoring, model.grouping, model.feature_index)]
+        parts = [(np.flatnonzero(~routes), "client", rows.scoring, rows.grouping, rows.feature_index)]
         if routes.any():
-            parts.append((np.flatnonzero(routes), "application", model.application, model.app_grouping,
-                          model.app_index))
+            parts.append((np.flatnonzero(routes), "application", rows.application, rows.app_grouping,
+                          rows.app_index))
         for chosen, name, scoring, grouping, index in parts:
             if not len(chosen):
                 continue
             own = (features[chosen] if name == "client" else
-                   model.application_features([applicants[i].inputs for i in chosen]))
+                   rows.application_features([applicants[i].inputs for i in chosen]))
             probabilities = scoring.predict_proba(own)
             contributions = scoring.booster.predict(xgb.DMatrix(own, feature_names=scoring.feature_names),
                                                     pred_contribs=True)
             for k, i in enumerate(chosen):
                 base_value, grouped = grouping.group(contributions[k])
                 why = reasons(grouped, own[k], contributions[k, :-1], index, applicants[i].inputs, grouping,
-                              scoring.feature_names, model.population.stats)
+                              scoring.feature_names, rows.population.stats)
                 scored[i] = Scored(float(probabilities[k]), scoring.threshold, base_value, grouped, why, name, own[k])
         return scored
 
-    def probabilities(self, model: CreditModel, applicants: list[Applicant]) -> np.ndarray:
-        routes = model.routes(applicants)
+    def probabilities(self, rows: RowBuilder, applicants: list[Applicant]) -> np.ndarray:
+        routes = rows.routes(applicants)
         probabilities = np.empty(len(applicants))
         if (~routes).any():
             chosen = [applicants[i] for i in np.flatnonzero(~routes)]
-            probabilities[~routes] = model.scoring.predict_proba(model.features_of(chosen))
+            probabilities[~routes] = rows.scoring.predict_proba(rows.features_of(chosen))
         if routes.any():
             chosen = [applicants[i].inputs for i in np.flatnonzero(routes)]
-            probabilities[routes] = model.application.predict_proba(model.application_features(chosen))
+            probabilities[routes] = rows.application.predict_proba(rows.application_features(chosen))
         return probabilities

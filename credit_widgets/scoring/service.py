@@ -1,50 +1,46 @@
-"""The trained model as plain Python: load it from an MLflow model directory, build features, score, decide.
+"""The scoring service: what the page, the API and batch jobs all call to score, explain, position and suggest.
 
-This module does not import MLflow (slow to import, and the page starts one kernel per officer): it reads the
-artefacts that `train` wrote inside the MLflow model directory. `pyfunc.py` wraps the same object for MLflow.
+`CreditModel` is composed of a row builder (`rows.RowBuilder`: applicants and their features), a scorer (the
+boosters in process, or the scoring API: `remote.load_model`) and the recourse search (`explain.recourse`, which
+asks for scores through `score_variants` and `decide_features`). It does not import MLflow (slow to import, and the
+page starts one kernel per officer): it reads the artefacts `train` wrote inside the MLflow model directory
+(`model.artifacts`); `lifecycle.pyfunc` wraps the same object for MLflow.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from ..data.schema import FIELDS
 from ..data.tables import default_data_dir
 from ..decision.applicant import Applicant
-from ..decision.rules import BORDERLINE_BAND, Decision
+from ..decision.rules import BORDERLINE_BAND, Decision, borderline, favourable
 from ..decision.validate import InputError, validate_prospect
 from ..explain.population import Population, _display
 from ..explain.recourse import MAX_ANNUITY_SHARE, MAX_TERM, Suggestion, suggest  # noqa: F401  (their home was here)
 from ..features.grouping import Grouping
-from ..features.history import TABLE_COUNTS
 from ..model.artifacts import ScoringModel, default_model_dir
-from .rows import RowReader
+from .rows import RowBuilder
 from .scorer import BoosterScorer, Scored, Scorer
 
 
-class CreditModel(RowReader):
+class CreditModel:
     """The trained model with its client base: score, explain, position and suggest (many rows at once: `rows`).
     The probabilities and explanations come from `scorer`: the boosters in process unless another is given (the
     scoring API: `remote.load_model`)."""
 
     def __init__(self, scoring: ScoringModel, population, model_dir: Path, data_dir: Path,
                  application: ScoringModel | None = None, scorer: Scorer | None = None):
-        self.scoring = scoring
         self.scorer = scorer if scorer is not None else BoosterScorer()
         # prospects are decided by the application model (what the form asks); without one, by the client model
-        self.application = application
+        self.rows = RowBuilder(scoring, population, application)
+        self.scoring, self.application, self.population = scoring, application, population
+        self.grouping, self.feature_index = self.rows.grouping, self.rows.feature_index
         if application is not None:
-            self.app_grouping = Grouping.from_sources(application.feature_names,
-                                                      application.builder.feature_sources())
-            self.app_index = {name: j for j, name in enumerate(application.feature_names)}
-        self.population = population
+            self.app_grouping, self.app_index = self.rows.app_grouping, self.rows.app_index
         self.model_dir, self.data_dir = Path(model_dir), Path(data_dir)
-        self.grouping = Grouping.from_sources(scoring.feature_names, scoring.builder.feature_sources())
-        self.feature_index = {name: j for j, name in enumerate(scoring.feature_names)}
         self._client_ids = None
-        self._count_index = [self.feature_index[c] for c in TABLE_COUNTS.values() if c in self.feature_index]
 
     @classmethod
     def load(cls, model_dir: Path | str | None = None, data_dir: Path | str | None = None,
@@ -94,66 +90,34 @@ class CreditModel(RowReader):
 
     # ---- scoring ------------------------------------------------------------------------------------------
     def score_client(self, client_id) -> Decision:
-        row = self._known_row(client_id)
-        return self.decide_all([Applicant(int(client_id), row, self._application_row(row), changed=False)])[0]
-
-    def _known_row(self, client_id) -> int:
-        if isinstance(client_id, bool) or not isinstance(client_id, (int, np.integer)):
-            if isinstance(client_id, str) and client_id.strip().isdigit():
-                client_id = int(client_id.strip())
-            else:
-                raise InputError("SK_ID_CURR", "type_number")
-        row = self.population.row(int(client_id))
-        if row is None:
-            raise InputError("SK_ID_CURR", "unknown_client", value=client_id)
-        return row
+        row = self.rows.known_row(client_id)
+        return self.decide_all([Applicant(int(client_id), row, self.rows.application_row(row), changed=False)])[0]
 
     def score_prospect(self, inputs) -> Decision:
         clean = {k: v for k, v in validate_prospect(inputs).items() if k != "SK_ID_CURR"}
         return self.decide_all([Applicant(None, None, clean, changed=False)])[0]
 
-    def application_features(self, rows: list[dict]) -> np.ndarray:
-        """The application model's features of prospects: only the form's columns are read."""
-        frame = pd.DataFrame(rows)
-        frame["SK_ID_CURR"] = 0
-        return self.application.builder.transform({"application_test": frame}).to_numpy(np.float32)
-
-    def routes(self, applicants: list[Applicant]) -> np.ndarray:
-        """True where the application model decides: a prospect (no row in the client base), when there is one."""
-        return np.array([a.row is None and self.application is not None for a in applicants], dtype=bool)
-
-    def _application_row(self, row: int) -> dict:
-        record = self.population.applications.iloc[row]
-        return {k: (None if (isinstance(v, float) and np.isnan(v)) or v is pd.NA else
-                    (v.item() if isinstance(v, np.generic) else v))
-                for k, v in record.items() if k not in ("TARGET",)}
-
-    def _prospect_features(self, rows: list[dict]) -> np.ndarray:
-        frame = pd.DataFrame(rows)
-        frame["SK_ID_CURR"] = 0     # no history: an id no client has
-        return self.scoring.builder.transform({"application_test": frame}).to_numpy(np.float32)
-
-    def _decide_many(self, features: np.ndarray, applicants: list[Applicant]) -> list[Decision]:
+    def decide_features(self, features: np.ndarray, applicants: list[Applicant]) -> list[Decision]:
         """The scorer's answers as Decisions. `features` are the client model's (the client base's space: flags,
         positions), given rather than rebuilt since a history lever changes them (`recourse.apply`)."""
         features = np.asarray(features, dtype=np.float32)
-        scored = self.scorer.explain(self, applicants, features)
+        scored = self.scorer.explain(self.rows, applicants, features)
         return [self._decision(s, features[i], a) for i, (s, a) in enumerate(zip(scored, applicants))]
 
     def _decision(self, scored: Scored, features: np.ndarray, applicant: Applicant) -> Decision:
         """A Decision from what the scorer said, with the flags the client base gives."""
         model = scored.model
-        scoring = self.application if model == "application" and self.application is not None else self.scoring
+        scoring = self.rows.model_named(model)
         band = float(scoring.meta.get("borderline_band", BORDERLINE_BAND))
         probability, threshold, row = scored.probability, scored.threshold, applicant.row
         return Decision(
             probability=probability, threshold=threshold,
-            favourable=probability < threshold if scored.favourable is None else scored.favourable,
+            favourable=favourable(probability, threshold) if scored.favourable is None else scored.favourable,
             margin=threshold - probability, model_version=scoring.version,
             artifact_hash=scoring.meta.get("artifact_hash", ""),
-            borderline=abs(probability - threshold) < band,
+            borderline=borderline(probability, threshold, band),
             rare_profile=self.population.rare(self.population.standardise(features), exclude=row),
-            thin_file=not any(features[j] > 0 for j in self._count_index),
+            thin_file=not any(features[j] > 0 for j in self.rows.count_index),
             base_value=scored.base_value, contributions=scored.contributions, reasons=scored.reasons,
             client_id=applicant.client_id if row is not None else None, inputs=applicant.inputs,
             features=features, row=row, model=model,
@@ -193,24 +157,34 @@ class CreditModel(RowReader):
         The search lives in `recourse`."""
         return suggest(self, decision, limit)
 
-    def _variant_features(self, applicants: list[Applicant]) -> np.ndarray:
-        """Known clients with changed application inputs: their own history aggregates, new application part."""
-        history = None
-        if self.scoring.builder.history_tables_:
-            names = self.scoring.builder._history_names()
-            columns = [self.feature_index[n] for n in names]
-            rows = {a.client_id: a.row for a in applicants}
-            history = pd.DataFrame(self.population.features[np.ix_(list(rows.values()), columns)], columns=names,
-                                   index=pd.Index(list(rows), name="SK_ID_CURR"))
-        frame = pd.DataFrame([a.inputs for a in applicants])
-        frame["SK_ID_CURR"] = [a.client_id for a in applicants]
-        return self.scoring.builder.transform({"application_test": frame}, history=history).to_numpy(np.float32)
-
-    def _score_variants(self, decision: Decision, rows: list[dict]) -> np.ndarray:
+    def score_variants(self, decision: Decision, rows: list[dict]) -> np.ndarray:
         """The one place that scores candidate rows (suggestions), by the scorer: a prospect's as a prospect (the
         model that decided it), a known client's as that client with changed inputs."""
         if decision.client_id is None:
             applicants = [Applicant(None, None, row, changed=False) for row in rows]
         else:
             applicants = [Applicant(decision.client_id, decision.row, row, changed=True) for row in rows]
-        return self.scorer.probabilities(self, applicants)
+        return self.scorer.probabilities(self.rows, applicants)
+
+    # ---- many applicants at once: the API and batch jobs ----------------------------------------------------
+    def read_rows(self, records) -> list[Applicant]:
+        return self.rows.read_rows(records)
+
+    def records(self, applicants: list[Applicant]) -> list[dict]:
+        return self.rows.records(applicants)
+
+    def features_of(self, applicants: list[Applicant]) -> np.ndarray:
+        return self.rows.features_of(applicants)
+
+    def models_of(self, applicants: list[Applicant]) -> list[str]:
+        return self.rows.models_of(applicants)
+
+    def thresholds_of(self, applicants: list[Applicant]) -> np.ndarray:
+        return self.rows.thresholds_of(applicants)
+
+    def probabilities(self, applicants: list[Applicant]) -> np.ndarray:
+        """Default probabilities, each from the model that decides it (`models_of`)."""
+        return self.scorer.probabilities(self.rows, applicants)
+
+    def decide_all(self, applicants: list[Applicant]) -> list[Decision]:
+        return self.decide_features(self.rows.features_of(applicants), applicants)

@@ -29,7 +29,7 @@ import logging
 
 import ipywidgets as w
 
-from ..audit.log import AuditError, AuditLog
+from ..audit import AuditError, AuditLog, open_log
 from ..decision.validate import InputError
 from ..documents.reason_codes import group_members
 from ..documents.summary import summary_html
@@ -59,7 +59,7 @@ class CreditApp(w.VBox):
     def __init__(self, model: CreditModel | None = None, audit: AuditLog | None = None, lang: str = "fr"):
         super().__init__()
         self.model = model or load_model()   # through the scoring API when CREDIT_API_URL is set
-        self.audit = audit or AuditLog()
+        self.audit = audit or open_log()
         self.officer = current_officer()  # after the model: a pre-heated kernel waits here for its page
         self.lang = lang
         self.decision = None           # the decision for exactly the inputs on screen, or None
