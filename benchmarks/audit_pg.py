@@ -65,7 +65,7 @@ def load_chain(admin_url: str, count: int) -> None:
 
     import psycopg
 
-    from credit_widgets.audit.log import DECISION_COLS, GENESIS, _canonical, _row_hash
+    from credit_widgets.audit.log import DECISION_COLS, GENESIS, canonical, row_hash
 
     prev = GENESIS
     with psycopg.connect(admin_url) as conn, conn.cursor() as cur:
@@ -75,10 +75,10 @@ def load_chain(admin_url: str, count: int) -> None:
         with cur.copy(f"COPY decisions ({', '.join(DECISION_COLS)}, prev_hash, row_hash) FROM STDIN") as copy:
             for i in range(count):
                 values = (uuid.uuid4().hex, (now + dt.timedelta(microseconds=i)).isoformat(), 100000 + i, None,
-                          _canonical({"SK_ID_CURR": 100000 + i, "AMT_CREDIT": 1000.0 * i}), "7", "ab" * 32,
+                          canonical({"SK_ID_CURR": 100000 + i, "AMT_CREDIT": 1000.0 * i}), "7", "ab" * 32,
                           (i % 997) / 997, 0.42, "favourable" if i % 3 else "unfavourable",
-                          _canonical(["EXT_SOURCE_3", "AMT_CREDIT"]), f"officer{i % 10}", "fr")
-                row_hash = _row_hash(prev, DECISION_COLS, values)
+                          canonical(["EXT_SOURCE_3", "AMT_CREDIT"]), f"officer{i % 10}", "fr")
+                row_hash = row_hash(prev, DECISION_COLS, values)
                 copy.write_row((*values, prev, row_hash))
                 prev = row_hash
 

@@ -1,7 +1,7 @@
 """Ten loan officers at once, each in a browser context of their own on one Chromium (async Playwright), each
 typing a client of their own and a prospect of their own; what each page showed and how long each answer took.
 
-The browser test (tests/test_officers.py), the proxy test (tests/test_proxy.py) and the benchmark
+The browser test (tests/system/test_officers.py), the proxy test (tests/system/test_proxy.py) and the benchmark
 (benchmarks/officers.py) drive these same sessions: the tests check what the pages showed, the benchmark
 summarises the timings and the memory. Answers are planned against the in-process CreditModel so that every
 officer's shown probabilities differ from every other's: a page showing another officer's answer is seen.
@@ -142,7 +142,7 @@ class Session:
 
 async def barrier(page) -> None:
     """The kernel handles messages in order: once a language switch there and back has re-rendered the answer,
-    everything typed before it has been answered (tests/test_page_e2e.py's barrier, for async Playwright). The
+    everything typed before it has been answered (tests/system/test_page_e2e.py's barrier, for async Playwright). The
     re-rendering sets the verdict first and the download link last, each its own message: wait for the link too,
     or a page read at once may still show the file's heading in English."""
     from playwright.async_api import expect

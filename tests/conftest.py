@@ -45,7 +45,7 @@ def synth_dir(tmp_path_factory) -> Path:
 
     folder = tmp_path_factory.mktemp("synth")
     # the shorter histories of the bundled data: the model tests' expectations were set on them (with real volumes
-    # some refused clients have no lever that lowers their risk); tests/test_synth_volumes.py covers real volumes
+    # some refused clients have no lever that lowers their risk); tests/system/test_synth_volumes.py covers real volumes
     tables, truth = synth.generate(3000, seed=11, history="bundled")
     synth.write(tables, truth, folder)
     return folder

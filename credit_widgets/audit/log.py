@@ -103,7 +103,7 @@ def _jsonable(obj):
         return {str(k): _jsonable(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple, set, frozenset)):
         items = [_jsonable(v) for v in obj]
-        return sorted(items, key=_canonical) if isinstance(obj, (set, frozenset)) else items
+        return sorted(items, key=canonical) if isinstance(obj, (set, frozenset)) else items
     if hasattr(obj, "tolist"):  # numpy scalars and arrays, pandas Series, without importing either
         return _jsonable(obj.tolist())
     if isinstance(obj, (dt.date, dt.time)):
@@ -111,17 +111,17 @@ def _jsonable(obj):
     return str(obj)  # pd.NA, Decimal, ...: a readable trace beats a crash in front of the officer
 
 
-def _canonical(obj) -> str:
+def canonical(obj) -> str:
     # json writes floats with float.__repr__, the shortest text that round-trips, so equal inputs hash equally.
     return json.dumps(_jsonable(obj), sort_keys=True, separators=(",", ":"), allow_nan=False)
 
 
 def prospect_key(inputs: dict) -> str:
-    return hashlib.sha256(_canonical(inputs).encode()).hexdigest()
+    return hashlib.sha256(canonical(inputs).encode()).hexdigest()
 
 
-def _row_hash(prev_hash: str, cols: tuple[str, ...], values) -> str:
-    return hashlib.sha256((prev_hash + _canonical(dict(zip(cols, values)))).encode()).hexdigest()
+def row_hash(prev_hash: str, cols: tuple[str, ...], values) -> str:
+    return hashlib.sha256((prev_hash + canonical(dict(zip(cols, values)))).encode()).hexdigest()
 
 
 def _append(conn: sqlite3.Connection, table: str, cols: tuple[str, ...], values: tuple) -> None:
@@ -130,7 +130,7 @@ def _append(conn: sqlite3.Connection, table: str, cols: tuple[str, ...], values:
     prev = prev[0] if prev else GENESIS
     marks = ", ".join("?" * (len(cols) + 2))
     conn.execute(f"INSERT INTO {table} ({', '.join(cols)}, prev_hash, row_hash) VALUES ({marks})",
-                 (*values, prev, _row_hash(prev, cols, values)))
+                 (*values, prev, row_hash(prev, cols, values)))
 
 
 def _now() -> str:
@@ -257,8 +257,8 @@ class AuditLog:
             raise ValueError("decision must be a non-empty string")
         decision_id = uuid.uuid4().hex
         fixed = (None if client_id is None else int(client_id), None if client_id is not None else prospect_key(inputs),
-                 _canonical(inputs), str(model_version), str(artifact_hash), probability, threshold, str(decision),
-                 _canonical([str(r) for r in reasons]), None if officer is None else str(officer), str(lang))
+                 canonical(inputs), str(model_version), str(artifact_hash), probability, threshold, str(decision),
+                 canonical([str(r) for r in reasons]), None if officer is None else str(officer), str(lang))
 
         # The time is taken under the write lock, so time order is chain order.
         self._run(lambda conn: self._append(conn, "decisions", DECISION_COLS, (decision_id, _now(), *fixed)),
@@ -307,7 +307,7 @@ class AuditLog:
                 prev = GENESIS
                 for row in conn.execute(f"SELECT {', '.join(cols)}, prev_hash, row_hash FROM {table} ORDER BY rowid"):
                     values, stored_prev, stored_hash = row[:-2], row[-2], row[-1]
-                    if stored_prev != prev or _row_hash(prev, cols, values) != stored_hash:
+                    if stored_prev != prev or row_hash(prev, cols, values) != stored_hash:
                         return False
                     prev = stored_hash
             return True

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 from psycopg import sql
 
-from .log import DECISION_COLS, GENESIS, OUTCOME_COLS, AuditError, AuditLog, Connections, _row_hash, audit_url
+from .log import DECISION_COLS, GENESIS, OUTCOME_COLS, AuditError, AuditLog, Connections, row_hash, audit_url
 
 # pg_advisory_xact_lock keys, one per chain; any constant no other application of the database uses.
 _LOCKS = {"decisions": 0x43570001, "outcomes": 0x43570002}
@@ -127,7 +127,7 @@ class PgAuditLog(AuditLog):
         prev = prev[0] if prev else GENESIS
         conn.execute(sql.SQL("INSERT INTO {} ({}, prev_hash, row_hash) VALUES ({})").format(
             sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, cols)),
-            sql.SQL(", ").join(sql.Placeholder() * (len(cols) + 2))), (*values, prev, _row_hash(prev, cols, values)))
+            sql.SQL(", ").join(sql.Placeholder() * (len(cols) + 2))), (*values, prev, row_hash(prev, cols, values)))
 
     @staticmethod
     def _has_decision(conn, decision_id: str) -> bool:
@@ -168,7 +168,7 @@ class PgAuditLog(AuditLog):
                         sql.SQL(", ").join(map(sql.Identifier, cols)), sql.Identifier(table)))
                     for row in cur:
                         values, stored_prev, stored_hash = row[:-2], row[-2], row[-1]
-                        if stored_prev != prev or _row_hash(prev, cols, values) != stored_hash:
+                        if stored_prev != prev or row_hash(prev, cols, values) != stored_hash:
                             return False
                         prev = stored_hash
             return True

@@ -42,7 +42,7 @@ def _shown_bound(field, value):
     return render
 
 
-def validate_prospect(inputs) -> dict:
+def validate_prospect(inputs) -> dict:  # noqa: C901 (one check per kind of field, in the order a person reads the form)
     """Raw application values (data units, e.g. DAYS_BIRTH in negative days) checked field by field, then together.
 
     Missing values (None) stay missing. NaN and infinities are refused: a typed form never produces them, so they

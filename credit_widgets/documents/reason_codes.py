@@ -3,7 +3,8 @@
 Each code covers inputs as the explanations name them (an application column, a group of columns, a history
 group). `source` says where the input comes from; a notice cites only inputs the applicant provided (their
 application) or their own credit history (`NOTICE_SOURCES`), never a protected attribute, never an input that was
-not given. Every input the explanations can produce maps to one code, or is protected (tests/test_reason_codes.py).
+not given. Every input the explanations can produce maps to one code, or is protected
+(tests/unit/documents/test_letter.py).
 """
 from __future__ import annotations
 

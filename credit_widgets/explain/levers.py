@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..features.history import _safe_ratio
+from ..features.history import safe_ratio
 
 MAX_TERM = 60.0                 # credit / annuity: about the longest repayment a consumer loan offers
 MAX_ANNUITY_SHARE = 0.5         # annuity / income: past this no lender calls the loan affordable
@@ -147,7 +147,7 @@ def _feature(model, decision, name: str):
     return float(decision.features[j])
 
 
-def history_steps(model, decision) -> dict[str, list[Step]]:
+def history_steps(model, decision) -> dict[str, list[Step]]:  # noqa: C901 (one branch per history lever, each a few lines; split, they would share all their state)
     """What a known client can change in their history, and how long it takes to show."""
     if decision.client_id is None or not getattr(model, "history_levers", True):
         return {}
@@ -163,7 +163,7 @@ def history_steps(model, decision) -> dict[str, list[Step]]:
                 out[name] = max(f[name] - paid, 0.0)
         amount_sum = _feature(model, decision, "BUREAU_AMOUNT_SUM")
         if "BUREAU_DEBT_SUM" in out and f["BUREAU_DEBT_CREDIT_RATIO"] is not None and amount_sum:
-            out["BUREAU_DEBT_CREDIT_RATIO"] = float(_safe_ratio([out["BUREAU_DEBT_SUM"]], [amount_sum])[0])
+            out["BUREAU_DEBT_CREDIT_RATIO"] = float(safe_ratio([out["BUREAU_DEBT_SUM"]], [amount_sum])[0])
         return out
 
     overdue = f["BUREAU_OVERDUE_SUM"]

@@ -44,7 +44,8 @@ SUMMARY = ["AMT_INCOME_TOTAL", "AMT_CREDIT", "AMT_ANNUITY", "DAYS_BIRTH", "DAYS_
            "ANNUITY_INCOME_RATIO"]
 
 
-def _display(column: str, values: np.ndarray) -> np.ndarray:
+def display_values(column: str, values: np.ndarray) -> np.ndarray:
+    """Values of a column in the units a person reads (years, not days), for a whole array at once."""
     field = FIELDS.get(column)
     return values * field.display_scale + 0.0 if field is not None and field.display_scale != 1.0 else values
 
@@ -91,16 +92,6 @@ class Population:
 
     def __post_init__(self):
         self.feature_index = {name: j for j, name in enumerate(self.feature_names)}
-        self._tree = None
-
-    @property
-    def tree(self):
-        """A KD-tree over the standardised inputs: built at first use (0.2 s for 356k clients), queried in µs."""
-        if self._tree is None:
-            from sklearn.neighbors import KDTree
-
-            self._tree = KDTree(self.z, leaf_size=40)
-        return self._tree
 
     # ---- building ------------------------------------------------------------------------------------------
     @classmethod
@@ -150,7 +141,7 @@ class Population:
 
         positions = {}
         for column in position_columns(names):
-            values = _display(column, features[:, names.index(column)].astype(float))
+            values = display_values(column, features[:, names.index(column)].astype(float))
             finite = ~np.isnan(values)
             low, high = np.nanpercentile(values, [1, 99]) if finite.any() else (0.0, 1.0)
             edges = np.linspace(low, high if high > low else low + 1, HISTOGRAM_BINS + 1)
@@ -251,7 +242,7 @@ class Population:
 
     def position(self, column: str, value) -> dict:
         spec = self.positions[column]
-        shown = None if value is None or np.isnan(value) else float(_display(column, np.array([value]))[0])
+        shown = None if value is None or np.isnan(value) else float(display_values(column, np.array([value]))[0])
 
         def percentile(values):
             if shown is None or len(values) == 0:
@@ -271,11 +262,17 @@ class Population:
         return _standardise(raw, self.similarity_center, self.similarity_scale)[0]
 
     def neighbours(self, z: np.ndarray, k: int, exclude: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """The k nearest clients (row indices, distances), leaving out row `exclude` (the client itself)."""
-        distances, rows = self.tree.query(np.asarray(z, dtype=float)[None, :], k=min(k + 1, len(self.z)))
-        distances, rows = distances[0], rows[0]
-        keep = rows != exclude if exclude is not None else np.ones(len(rows), dtype=bool)
-        return rows[keep][:k], distances[keep][:k]
+        """The k nearest clients (row indices, distances, nearest first), leaving out row `exclude` (the client
+        itself). An exact search over every client in NumPy: a few inputs, so ~2 ms for 356k clients, and nothing
+        to build or import in the page's kernel (a KD-tree meant scikit-learn)."""
+        diff = self.z - np.asarray(z, dtype=np.float64)
+        squared = np.einsum("ij,ij->i", diff, diff)
+        if exclude is not None and 0 <= exclude < len(squared):
+            squared[exclude] = np.inf
+        k = min(k, len(squared) - (exclude is not None))
+        chosen = np.argpartition(squared, k - 1)[:k] if k < len(squared) else np.arange(len(squared))
+        chosen = chosen[np.lexsort((chosen, squared[chosen]))]   # nearest first, ties by row
+        return chosen, np.sqrt(squared[chosen])
 
     def kth_distance(self, z: np.ndarray, k: int, exclude: int | None = None) -> float:
         return float(self.neighbours(z, k, exclude)[1][-1])
@@ -292,7 +289,7 @@ class Population:
         for column in SUMMARY:
             j = self.feature_index.get(column)
             if j is not None:
-                values = _display(column, self.features[nearest, j].astype(float))
+                values = display_values(column, self.features[nearest, j].astype(float))
                 summary[column] = float(np.nanmedian(values)) if not np.isnan(values).all() else None
         return {"count": int(len(nearest)), "with_outcome": int(known.sum()),
                 "default_rate": float(outcome[known].mean()) if known.any() else None,

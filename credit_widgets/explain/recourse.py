@@ -14,9 +14,9 @@ answer is constant between the amounts where one of them crosses a split thresho
 such piece, at its edge nearest today's value, finds the smallest flip the bounds allow, exactly up to a whole euro
 of credit or income (annuity and goods price follow to the cent, so the term and goods ratio stay today's); pairs of
 levers use a coarser grid of those candidates (PAIR_STEPS per lever). Measured against an even grid of 300 amounts
-per lever in tests/test_recourse.py; about 1,000 candidates in all, scored in one predict. Candidates are scored in
-one batch on the decision's own feature vector (ratios recomputed with the FeatureBuilder's `application_ratios`),
-then the chosen ones are scored again through the model that decided (`score_variants`, or
+per lever in tests/unit/explain/test_recourse.py; about 1,000 candidates in all, scored in one predict. Candidates
+are scored in one batch on the decision's own feature vector (ratios recomputed with the FeatureBuilder's
+`application_ratios`), then the chosen ones are scored again through the model that decided (`score_variants`, or
 `score_history_variants` for history levers) and only those scores are shown. If the two ever disagree the whole
 set goes through the decider.
 Through the scoring API (`remote.ApiScorer`, `history_levers = False`) only the loan's levers are searched:
@@ -32,7 +32,7 @@ import pandas as pd
 from ..decision.applicant import Applicant
 from ..decision.rules import favourable
 from ..features.builder import RATIO_SOURCES, application_ratios
-from ..features.history import _safe_ratio
+from ..features.history import safe_ratio
 from .levers import (  # noqa: F401
     DIRECTIONS,
     ENQUIRY_COLUMNS,
@@ -282,7 +282,7 @@ def _fast_scores(model, decision, found: list[Candidate]) -> np.ndarray | None:
                 matrix[:, index[name]] = ratios[name].to_numpy()
     if "BUREAU_DEBT_INCOME_RATIO" in index:
         debt = np.nan_to_num(matrix[:, index["BUREAU_ACTIVE_DEBT_SUM"]].astype(float))
-        matrix[:, index["BUREAU_DEBT_INCOME_RATIO"]] = _safe_ratio(debt, matrix[:, index["AMT_INCOME_TOTAL"]])
+        matrix[:, index["BUREAU_DEBT_INCOME_RATIO"]] = safe_ratio(debt, matrix[:, index["AMT_INCOME_TOTAL"]])
     return scorer.predict_proba(matrix)
 
 

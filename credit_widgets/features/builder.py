@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..data.schema import TABLES
 from ..data.tables import normalise
-from .history import _COUNT_COLUMNS, HISTORY_GROUPS, HISTORY_TABLES, _safe_ratio, history_columns, history_features
+from .history import _COUNT_COLUMNS, HISTORY_GROUPS, HISTORY_TABLES, history_columns, history_features, safe_ratio
 
 APPLICATION = "application_train"
 # The three copies of each building statistic are near-identical; the _AVG one is kept.
@@ -89,12 +89,12 @@ def application_ratios(app: pd.DataFrame) -> pd.DataFrame:
     credit, annuity = app["AMT_CREDIT"].to_numpy(float), app["AMT_ANNUITY"].to_numpy(float)
     income = app["AMT_INCOME_TOTAL"].to_numpy(float)
     return pd.DataFrame({
-        "CREDIT_INCOME_RATIO": _safe_ratio(credit, income),
-        "ANNUITY_INCOME_RATIO": _safe_ratio(annuity, income),
-        "CREDIT_TERM": _safe_ratio(credit, annuity),
-        "CREDIT_GOODS_RATIO": _safe_ratio(credit, app["AMT_GOODS_PRICE"]),
-        "EMPLOYED_AGE_RATIO": _safe_ratio(app["DAYS_EMPLOYED"], app["DAYS_BIRTH"]),
-        "INCOME_PER_PERSON": _safe_ratio(income, app["CNT_FAM_MEMBERS"]),
+        "CREDIT_INCOME_RATIO": safe_ratio(credit, income),
+        "ANNUITY_INCOME_RATIO": safe_ratio(annuity, income),
+        "CREDIT_TERM": safe_ratio(credit, annuity),
+        "CREDIT_GOODS_RATIO": safe_ratio(credit, app["AMT_GOODS_PRICE"]),
+        "EMPLOYED_AGE_RATIO": safe_ratio(app["DAYS_EMPLOYED"], app["DAYS_BIRTH"]),
+        "INCOME_PER_PERSON": safe_ratio(income, app["CNT_FAM_MEMBERS"]),
         "EXT_SOURCE_MEAN": ext_mean, "EXT_SOURCE_MIN": ext_min, "EXT_SOURCE_MAX": ext_max,
         "EXT_SOURCE_STD": ext_std, "EXT_SOURCE_PROD": ext_prod, "EXT_SOURCE_COUNT": count.astype(float),
     }, index=app.index)
@@ -198,7 +198,7 @@ class FeatureBuilder:
             # positional: a batch of variants of one client repeats its SK_ID_CURR, which a join would multiply
             features = pd.concat([features, history.set_axis(features.index)], axis=1)
             if "BUREAU_DEBT_INCOME_RATIO" in self.feature_names_:
-                features["BUREAU_DEBT_INCOME_RATIO"] = _safe_ratio(
+                features["BUREAU_DEBT_INCOME_RATIO"] = safe_ratio(
                     features["BUREAU_ACTIVE_DEBT_SUM"].fillna(0.0), features["AMT_INCOME_TOTAL"])
         return features.reindex(columns=self.feature_names_).astype("float32")
 

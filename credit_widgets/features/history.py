@@ -19,7 +19,7 @@ HISTORY_GROUPS = {
 }
 
 
-def _safe_ratio(a, b):
+def safe_ratio(a, b):
     """a / b, missing where b is zero or missing: every ratio of the features, history and application alike."""
     a = np.asarray(a, dtype=float)
     b = np.asarray(b, dtype=float)
@@ -67,7 +67,7 @@ def _bureau(bureau: pd.DataFrame) -> pd.DataFrame:
         "BUREAU_PROLONG_SUM": g["prolong"].sum(min_count=1),
         "BUREAU_ANNUITY_SUM": g["annuity"].sum(min_count=1),
     })
-    out["BUREAU_DEBT_CREDIT_RATIO"] = _safe_ratio(out["BUREAU_DEBT_SUM"], out["BUREAU_AMOUNT_SUM"])
+    out["BUREAU_DEBT_CREDIT_RATIO"] = safe_ratio(out["BUREAU_DEBT_SUM"], out["BUREAU_AMOUNT_SUM"])
     return out
 
 
@@ -95,8 +95,8 @@ def _bureau_balance(balance: pd.DataFrame, bureau: pd.DataFrame | None) -> pd.Da
     sums = g[["months", "counted", "late", "recent_counted", "recent_late"]].sum()
     out = pd.DataFrame({
         "BB_MONTHS": sums["months"],
-        "BB_LATE_SHARE": _safe_ratio(sums["late"], sums["counted"]),
-        "BB_LATE_SHARE_12M": _safe_ratio(sums["recent_late"], sums["recent_counted"]),
+        "BB_LATE_SHARE": safe_ratio(sums["late"], sums["counted"]),
+        "BB_LATE_SHARE_12M": safe_ratio(sums["recent_late"], sums["recent_counted"]),
         "BB_WORST_STATUS": g["severity"].max(),
     })
     out.index = out.index.astype("int64")
@@ -111,7 +111,7 @@ def _previous(prev: pd.DataFrame) -> pd.DataFrame:
         "approved": approved.astype(float), "refused": status.eq("Refused").astype(float),
         "canceled": status.eq("Canceled").astype(float),
         "application": prev["AMT_APPLICATION"], "credit": prev["AMT_CREDIT"],
-        "granted_share": _safe_ratio(prev["AMT_CREDIT"], prev["AMT_APPLICATION"]),
+        "granted_share": safe_ratio(prev["AMT_CREDIT"], prev["AMT_APPLICATION"]),
         "payments": prev["CNT_PAYMENT"], "decision": prev["DAYS_DECISION"],
         "down_rate": prev["RATE_DOWN_PAYMENT"],
         # DAYS_LAST_DUE is 365243 (normalised to missing) while a credit still runs.
@@ -153,13 +153,13 @@ def _pos(pos: pd.DataFrame) -> pd.DataFrame:
         "POS_COMPLETED_COUNT": g["completed"].sum(),
         "POS_FUTURE_INSTALMENTS_MEAN": g["future"].mean(),
     })
-    out["POS_LATE_SHARE_12M"] = _safe_ratio(g["recent_late"].sum(), g["recent"].sum())
+    out["POS_LATE_SHARE_12M"] = safe_ratio(g["recent_late"].sum(), g["recent"].sum())
     return out
 
 
 def _instalments(inst: pd.DataFrame) -> pd.DataFrame:
     days_late = inst["DAYS_ENTRY_PAYMENT"] - inst["DAYS_INSTALMENT"]
-    paid_share = _safe_ratio(inst["AMT_PAYMENT"], inst["AMT_INSTALMENT"])
+    paid_share = safe_ratio(inst["AMT_PAYMENT"], inst["AMT_INSTALMENT"])
     recent = inst["DAYS_INSTALMENT"] > -365
     frame = pd.DataFrame({
         "SK_ID_CURR": inst["SK_ID_CURR"],
@@ -178,17 +178,17 @@ def _instalments(inst: pd.DataFrame) -> pd.DataFrame:
         "INST_DAYS_EARLY_MEAN": g["early"].mean(),
         "INST_UNDERPAID_SHARE": g["underpaid"].mean(),
     })
-    out["INST_PAID_RATIO"] = _safe_ratio(g["paid"].sum(min_count=1), g["due"].sum(min_count=1))
-    out["INST_LATE_SHARE_12M"] = _safe_ratio(g["recent_late"].sum(), g["recent"].sum())
+    out["INST_PAID_RATIO"] = safe_ratio(g["paid"].sum(min_count=1), g["due"].sum(min_count=1))
+    out["INST_LATE_SHARE_12M"] = safe_ratio(g["recent_late"].sum(), g["recent"].sum())
     return out
 
 
 def _credit_card(cc: pd.DataFrame) -> pd.DataFrame:
-    usage = _safe_ratio(cc["AMT_BALANCE"], cc["AMT_CREDIT_LIMIT_ACTUAL"])
+    usage = safe_ratio(cc["AMT_BALANCE"], cc["AMT_CREDIT_LIMIT_ACTUAL"])
     frame = pd.DataFrame({
         "SK_ID_CURR": cc["SK_ID_CURR"], "usage": usage, "balance": cc["AMT_BALANCE"],
         "drawings": cc["AMT_DRAWINGS_CURRENT"], "dpd": cc["SK_DPD"], "late": (cc["SK_DPD"] > 0).astype(float),
-        "pay_min": _safe_ratio(cc["AMT_PAYMENT_TOTAL_CURRENT"], cc["AMT_INST_MIN_REGULARITY"]),
+        "pay_min": safe_ratio(cc["AMT_PAYMENT_TOTAL_CURRENT"], cc["AMT_INST_MIN_REGULARITY"]),
     })
     g = frame.groupby("SK_ID_CURR", sort=False)
     return pd.DataFrame({

@@ -42,7 +42,7 @@ BATCH_ROWS = 1000
 PLAIN_FIELDS = ("probability", "decision", "threshold", "model")
 _SPARK_TYPES = {"id": "long", "int": "double", "float": "double", "category": "string"}   # as data.load_tables
 # PySpark 4.3 warns at every pandas conversion that pandas >= 3 is not fully supported; the project pins pandas 3
-# and tests/test_spark.py checks that Spark's scores equal the in-process ones, so the warning is silenced here
+# and tests/system/test_spark.py checks that Spark's scores equal the in-process ones, so the warning is silenced here
 # (driver) and in the workers (PYTHONWARNINGS). MLflow's advice to add type hints to `predict` (once per worker)
 # cannot be: MLflow forces UserWarnings to "once" around model loading.
 _PANDAS3 = "PySpark does not yet fully support pandas"

@@ -29,7 +29,6 @@ from ..model.fitting import (
     TRAIN_THREADS,
     Costs,
     TrainResult,
-    _log,
     best_threshold,
     calibration_table,
     cost_curve,
@@ -37,6 +36,7 @@ from ..model.fitting import (
     expected_calibration_error,
     fit,
     fit_pair,
+    log_progress,
 )
 
 __all__ = ["APPLICATION_OPTIONS", "BORDERLINE_BAND", "CLIENT_OPTIONS", "DEFAULT_PARAMS", "EXPERIMENT", "MODEL_NAME",
@@ -134,9 +134,9 @@ def train(data_dir: Path, out_dir: Path, *, folds: int = 5, costs: Costs | None 
 
     costs = costs or Costs()
     data_dir, out_dir = Path(data_dir), Path(out_dir)
-    _log(f"loading tables from {data_dir}...", quiet)
+    log_progress(f"loading tables from {data_dir}...", quiet)
     tables = load_tables(data_dir)
-    _log("tables: " + ", ".join(f"{k} {len(v):,}" for k, v in tables.items()), quiet)
+    log_progress("tables: " + ", ".join(f"{k} {len(v):,}" for k, v in tables.items()), quiet)
     result = fit_pair(tables, folds=folds, costs=costs, params=params, nthread=nthread, seed=seed,
                       history_tables=history_tables, quiet=quiet)
     application = result.application
@@ -176,7 +176,7 @@ def train(data_dir: Path, out_dir: Path, *, folds: int = 5, costs: Costs | None 
             client = mlflow.MlflowClient()
             client.set_registered_model_alias(register_as, "champion", info.registered_model_version)
             result.meta["registered_version"] = info.registered_model_version
-            _log(f"registered {register_as} version {info.registered_model_version} as champion", quiet)
+            log_progress(f"registered {register_as} version {info.registered_model_version} as champion", quiet)
 
         # The registered copy ships the package (code_paths) so that it loads anywhere; the local directory does
         # not, since it is used where the package is installed and a copy in git would only go stale.
@@ -187,7 +187,7 @@ def train(data_dir: Path, out_dir: Path, *, folds: int = 5, costs: Costs | None 
         if out_dir.exists():
             shutil.rmtree(out_dir)
         shutil.copytree(staging, out_dir)
-    _log(f"model written to {out_dir} (tracking: {mlflow.get_tracking_uri()})", quiet)
+    log_progress(f"model written to {out_dir} (tracking: {mlflow.get_tracking_uri()})", quiet)
     return result
 
 

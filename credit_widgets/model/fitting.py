@@ -106,7 +106,7 @@ def cv_folds(folds: int, seed: int):
     return StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
 
 
-def _log(message: str, quiet: bool) -> None:
+def log_progress(message: str, quiet: bool) -> None:
     if not quiet:
         print(message, file=sys.stderr, flush=True)
 
@@ -153,7 +153,7 @@ def fit(tables: dict[str, pd.DataFrame], *, folds: int = 5, costs: Costs | None 
 
     started = time.perf_counter()
     history = history_features(tables, history_tables)
-    _log(f"history aggregates: {history.shape[1]} columns for {len(history):,} clients "
+    log_progress(f"history aggregates: {history.shape[1]} columns for {len(history):,} clients "
          f"({time.perf_counter() - started:.1f} s)", quiet)
 
     oof = np.zeros(len(y))
@@ -171,7 +171,7 @@ def fit(tables: dict[str, pd.DataFrame], *, folds: int = 5, costs: Costs | None 
         oof[va] = booster.predict(dvalid, iteration_range=(0, booster.best_iteration + 1))
         best_rounds.append((booster.best_iteration + 1) / len(fit_rows))
         fold_auc.append(roc_auc_score(y[va], oof[va]))
-        _log(f"fold {k}/{folds}: AUC {fold_auc[-1]:.4f}, {booster.best_iteration + 1} trees, "
+        log_progress(f"fold {k}/{folds}: AUC {fold_auc[-1]:.4f}, {booster.best_iteration + 1} trees, "
              f"{time.perf_counter() - t0:.1f} s", quiet)
 
     threshold, cost = best_threshold(y, oof, costs)
@@ -197,7 +197,7 @@ def fit(tables: dict[str, pd.DataFrame], *, folds: int = 5, costs: Costs | None 
     dall = xgb.QuantileDMatrix(_matrix(builder, app, history), y, nthread=nthread, max_bin=params["max_bin"],
                                feature_names=builder.feature_names_)
     booster = xgb.train(params, dall, num_boost_round=n_rounds, verbose_eval=False)
-    _log(f"final model: {n_rounds} trees on {len(y):,} clients ({time.perf_counter() - t0:.1f} s); "
+    log_progress(f"final model: {n_rounds} trees on {len(y):,} clients ({time.perf_counter() - t0:.1f} s); "
          f"CV AUC {metrics['cv_auc']:.4f}, Brier {metrics['cv_brier']:.4f}, threshold {threshold:.4f}", quiet)
     # only the sampled rows are built again: the whole matrix twice held a 307,511-row portfolio's memory twice
     effects = protected_effects(booster, builder, _matrix(builder, app.iloc[effect_sample(len(app))], history))
@@ -212,8 +212,9 @@ def fit(tables: dict[str, pd.DataFrame], *, folds: int = 5, costs: Costs | None 
     return TrainResult(builder, booster, threshold, metrics, oof, y, params, n_rounds, meta)
 
 
-# A mean share over this many rows moves by well under a point (tests/test_train.py); exact contributions over all
-# 307,511 rows of a real portfolio took 40 % of the training time. The bundled base (20,000) is read whole.
+# A mean share over this many rows moves by well under a point (tests/unit/lifecycle/test_train.py); exact
+# contributions over all 307,511 rows of a real portfolio took 40 % of the training time. The bundled base (20,000)
+# is read whole.
 EFFECT_ROWS = 20_000
 
 
@@ -254,8 +255,8 @@ def fit_pair(tables: dict[str, pd.DataFrame], **kwargs) -> TrainResult:
     from ..data.schema import PROSPECT_COLUMNS
 
     quiet = kwargs.get("quiet", False)
-    _log("client model (whole application row and history):", quiet)
+    log_progress("client model (whole application row and history):", quiet)
     result = fit(tables, **{**CLIENT_OPTIONS, **kwargs})
-    _log(f"application model ({len(PROSPECT_COLUMNS)} fields of the prospect form, no history):", quiet)
+    log_progress(f"application model ({len(PROSPECT_COLUMNS)} fields of the prospect form, no history):", quiet)
     result.application = fit(tables, **{**APPLICATION_OPTIONS, **kwargs, "columns": PROSPECT_COLUMNS})
     return result

@@ -8,7 +8,7 @@ each in the shadow (`shadow.Shadow`, stored under inputs["shadow"] as the page s
 month incomes are lower and two external scores fall (`DRIFT`): the view must flag those inputs and no other.
 Outcomes (SK_ID_CURR, TARGET) are written for the loans actually granted, as a bank's systems would export them.
 
-Rows go in bulk through the audit log's own schema and hashing (audit._row_hash, chained from the table's last row
+Rows go in bulk through the audit log's own schema and hashing (audit.row_hash, chained from the table's last row
 in one write transaction), so `AuditLog.verify()` holds; the decision times are the month's, not the clock's.
 Decisions are drawn from a pool of scored applications (`--pool`), so 1,000,000 decisions cost little more than
 the pool's scoring plus hashing.
@@ -100,7 +100,7 @@ def _pool(model, shadow: Shadow, ids: np.ndarray):
             inputs = {"SK_ID_CURR": d.client_id, **{k: d.inputs.get(k) for k in LOGGED},
                       "flags": {"borderline": d.borderline, "rare_profile": d.rare_profile, "thin_file": d.thin_file},
                       **shadow.fields(d)}
-            texts.append((audit._canonical(inputs), audit._canonical([r.text("en") for r in d.reasons]),
+            texts.append((audit.canonical(inputs), audit.canonical([r.text("en") for r in d.reasons]),
                           d.probability, "favourable" if d.favourable else "unfavourable", d.model_version,
                           d.artifact_hash, d.threshold))
         scored.append(texts)
@@ -118,7 +118,7 @@ def _append_bulk(path: Path, table: str, cols: tuple, rows) -> None:
         sql = f"INSERT INTO {table} ({', '.join(cols)}, prev_hash, row_hash) VALUES ({marks})"
         batch = []
         for values in rows:
-            row_hash = audit._row_hash(prev, cols, values)
+            row_hash = audit.row_hash(prev, cols, values)
             batch.append((*values, prev, row_hash))
             prev = row_hash
             if len(batch) >= 20000:

@@ -308,13 +308,12 @@ def reference(model_dir=None, data_dir=None) -> pd.DataFrame:
 
     from ..data.tables import default_data_dir
     from ..explain.population import data_fingerprint
-    from ..model.artifacts import BOOSTER_FILE, FEATURES_FILE, artifacts_dir, default_model_dir
-    from ..model.artifacts import hash_files as _hash_files
+    from ..model.artifacts import BOOSTER_FILE, FEATURES_FILE, artifacts_dir, default_model_dir, hash_files
 
     model_dir = Path(model_dir) if model_dir else default_model_dir()
     data_dir = Path(data_dir) if data_dir else default_data_dir()
     folder = artifacts_dir(model_dir)
-    key = hashlib.sha256(f"{_hash_files(folder / BOOSTER_FILE, folder / FEATURES_FILE)}:"
+    key = hashlib.sha256(f"{hash_files(folder / BOOSTER_FILE, folder / FEATURES_FILE)}:"
                          f"{data_fingerprint(data_dir)}:{data_dir.resolve()}".encode()).hexdigest()[:16]
     roots = (model_dir / "cache", Path.home() / ".cache" / "credit_widgets")
     for root in roots:

@@ -17,7 +17,7 @@ from ..data.tables import default_data_dir
 from ..decision.applicant import Applicant
 from ..decision.rules import BORDERLINE_BAND, Decision, borderline, favourable
 from ..decision.validate import InputError, validate_prospect
-from ..explain.population import Population, _display
+from ..explain.population import Population, display_values
 from ..explain.recourse import MAX_ANNUITY_SHARE, MAX_TERM, Suggestion, suggest  # noqa: F401  (their home was here)
 from ..features.grouping import Grouping
 from ..model.artifacts import ScoringModel, default_model_dir
@@ -139,7 +139,7 @@ class CreditModel:
         """A fixed random sample of clients with a known outcome, two inputs in displayed units (for a scatter)."""
         known = np.flatnonzero(~np.isnan(self.population.target))
         chosen = np.random.default_rng(0).choice(known, min(count, len(known)), replace=False)
-        values = {axis: _display(name, self.population.features[chosen, self.feature_index[name]].astype(float))
+        values = {axis: display_values(name, self.population.features[chosen, self.feature_index[name]].astype(float))
                   for axis, name in (("x", x), ("y", y))}
         return {**values, "defaulted": self.population.target[chosen] == 1}
 

@@ -2,7 +2,8 @@
 
 Keys are grouped by prefix: none for the core's sentences (reasons, verdicts, input errors), `ui:` the page, `label:`
 the inputs' names, `recourse:` / `notice:` what would change the answer and the refusal notice, `monitor:` / `chart:`
-the model-risk view. tests/test_i18n.py checks both languages, the same placeholders and that every key is used.
+the model-risk view. tests/unit/text/test_i18n.py checks both languages, the same placeholders and that every key is
+used.
 """
 from __future__ import annotations
 

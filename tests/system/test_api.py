@@ -11,7 +11,7 @@ import pytest
 from harness.api import start_server, stop_server
 from harness.processes import free_port
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")

@@ -99,7 +99,7 @@ def test_each_officer_is_named_for_the_decision_and_the_outcome_whatever_the_bro
 
 @pytest.mark.slow
 def test_ten_officers_at_once_behind_the_proxy_each_named_with_correct_answers(tmp_path):
-    """tests/test_officers.py's ten officers, each signed in under a login of its own through nginx: every page
+    """tests/system/test_officers.py's ten officers, each signed in under a login of its own through nginx: every page
     shows its own answers and its own officer, and the audit log names the right officer for every decision."""
     from credit_widgets import CreditModel
 

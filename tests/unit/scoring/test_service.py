@@ -45,7 +45,8 @@ def test_history_is_grouped_into_inputs_a_person_understands(credit_model):
 
 def test_a_client_without_history_is_the_same_applicant_as_a_prospect_in_the_client_base(credit_model):
     """Same features in the client base's space (positions, similar clients, flags); the decision differs by design:
-    a known client is decided by the client model, a prospect by the application model (tests/test_routing.py)."""
+    a known client is decided by the client model, a prospect by the application model
+    (tests/unit/scoring/test_routing.py)."""
     population = credit_model.population
     counts = [credit_model.feature_index[c] for c in ("BUREAU_COUNT", "PREV_COUNT", "INST_COUNT", "CC_MONTHS")]
     no_history = np.flatnonzero((population.features[:, counts] == 0).all(axis=1))

@@ -86,5 +86,5 @@ def test_tests_stand_alone_importing_neither_each_other_nor_benchmarks():
     """What starts servers, finds ports and kernels, drives the page, is harness/'s; a test importing a benchmark
     or another test module breaks when either is changed for its own reasons."""
     leaning = re.compile(r"^\s*(from|import)\s+(test_\w+|tests\b|benchmarks\b)", re.M)
-    found = {path.name: leaning.findall(path.read_text()) for path in (REPO / "tests").glob("*.py")}
+    found = {path.name: leaning.findall(path.read_text()) for path in (REPO / "tests").rglob("*.py")}
     assert {name: hits for name, hits in found.items() if hits} == {}

@@ -217,7 +217,7 @@ def test_load_tables_needs_an_application_table(real_dir, tmp_path):
 
 def test_default_data_dir(monkeypatch, tmp_path):
     monkeypatch.delenv("CREDIT_DATA_DIR", raising=False)
-    assert default_data_dir() == Path(__file__).resolve().parents[1] / "data"
+    assert default_data_dir() == Path(__file__).resolve().parents[3] / "data"
     monkeypatch.setenv("CREDIT_DATA_DIR", str(tmp_path))
     assert default_data_dir() == tmp_path
 
