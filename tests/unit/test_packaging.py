@@ -1,54 +1,67 @@
-"""The set-up files stay consistent: one list of dependencies, repeated for conda and for Binder."""
+"""The set-up files stay consistent: one lock (requirements.lock), the files for conda and Binder written from it."""
 import os
 import re
 import tomllib
 
+from packaging.requirements import Requirement
+
 from conftest import REPO
+from tools import lockfiles
 
 
 def _pyproject() -> dict:
     return tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
 
 
-def _pyproject_pins() -> set[str]:
+def _requirements(extra: str | None = None) -> list[str]:
+    """pyproject's requirements of the core (extra None) or of one extra, the project's own extras left out."""
     project = _pyproject()
-    pins = set(project["dependencies"])
-    for extra in project["optional-dependencies"].values():
-        pins |= set(extra)
-    return pins
+    listed = project["dependencies"] if extra is None else project["optional-dependencies"][extra]
+    return [r for r in listed if not r.startswith("credit-widgets")]
 
 
-def _binder_requirements() -> list[str]:
-    """binder/requirements.txt's lines, comments and blank lines left out."""
-    lines = (REPO / "binder" / "requirements.txt").read_text().splitlines()
-    return [line.split("#", 1)[0].strip() for line in lines if line.split("#", 1)[0].strip()]
+def _lock() -> dict[str, str]:
+    return lockfiles.pins((REPO / "requirements.lock").read_text())
 
 
-def _conda_pip_pins() -> set[str]:
-    text = (REPO / "environment.yml").read_text()
-    return {m.group(1) for m in re.finditer(r"^\s+- ([A-Za-z0-9_.\-]+==[^\s#]+)", text, re.M)}
+def test_every_requirement_of_every_door_is_locked_within_its_range():
+    """requirements.lock (uv pip compile of pyproject.toml, every extra) holds a version for each requirement,
+    inside the range pyproject gives: an install with `-c requirements.lock` gets the tested set."""
+    lock = _lock()
+    extras = [None, *_pyproject()["optional-dependencies"]]
+    for extra in extras:
+        for requirement in map(Requirement, _requirements(extra)):
+            name = lockfiles.normalise(requirement.name)
+            assert name in lock, f"{name} ({extra or 'core'}) is not in requirements.lock: run `make lock`"
+            assert requirement.specifier.contains(lock[name], prereleases=True), \
+                f"requirements.lock pins {name}=={lock[name]}, outside {requirement} ({extra or 'core'})"
 
 
-def test_every_dependency_is_pinned_exactly():
-    loose = [p for p in _pyproject_pins() if "==" not in p]
-    assert not loose, f"unpinned dependencies: {loose}"
+def test_the_files_written_from_the_lock_agree_with_it():
+    """environment.yml is the lock's pins exactly; binder/requirements.txt a subset at the lock's versions."""
+    assert lockfiles.problems() == []
+    conda = lockfiles.pins((REPO / "environment.yml").read_text())
+    assert conda == _lock()
 
 
-def test_environment_yml_repeats_pyproject_pins():
-    pyproject, conda = _pyproject_pins(), _conda_pip_pins()
-    assert pyproject - conda == set(), f"missing from environment.yml: {sorted(pyproject - conda)}"
-    assert conda - pyproject == set(), f"only in environment.yml: {sorted(conda - pyproject)}"
-
-
-def test_binder_requirements_repeat_pyproject_runtime_pins():
-    """Binder gets the runtime dependencies only (no test tools), with pyproject's exact pins; postBuild adds the
-    project itself without dependencies, so nothing else is resolved on Binder."""
-    runtime, binder = set(_pyproject()["dependencies"]), _binder_requirements()
-    assert len(binder) == len(set(binder)), f"repeated in binder/requirements.txt: {binder}"
-    assert runtime - set(binder) == set(), f"missing from binder/requirements.txt: {sorted(runtime - set(binder))}"
-    assert set(binder) - runtime == set(), f"only in binder/requirements.txt: {sorted(set(binder) - runtime)}"
+def test_binder_installs_the_page_door_only():
+    """Binder gets the core and [page] (no training or test tools); postBuild adds the project itself without
+    dependencies, so nothing else is resolved on Binder."""
+    binder = lockfiles.pins((REPO / "binder" / "requirements.txt").read_text())
+    for requirement in map(Requirement, _requirements() + _requirements("page")):
+        assert lockfiles.normalise(requirement.name) in binder, requirement
+    for heavy in ("scikit-learn", "mlflow", "matplotlib", "shap", "pytest", "pyspark"):
+        assert heavy not in binder, heavy
     post_build = (REPO / "binder" / "postBuild").read_text()
     assert re.search(r"pip install --no-deps .*-e \.", post_build), "postBuild must install the project, --no-deps"
+
+
+def test_the_lock_check_finds_a_drifted_pin(tmp_path, monkeypatch):
+    lock = (REPO / "requirements.lock").read_text()
+    monkeypatch.setattr(lockfiles, "LOCK", tmp_path / "requirements.lock")
+    (tmp_path / "requirements.lock").write_text(lock.replace("numpy==", "numpy==0.0.1+", 1))
+    found = lockfiles.problems()
+    assert any("environment.yml" in p for p in found) and any("numpy" in p for p in found)
 
 
 def test_binder_python_matches_the_conda_environment():
@@ -78,7 +91,7 @@ def test_the_test_harness_and_benchmarks_stay_out_of_the_wheel():
 
     include = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]["find"]["include"]
     assert any(fnmatch.fnmatch("credit_widgets.widgets", pattern) for pattern in include)
-    for folder in ("harness", "benchmarks", "tests"):
+    for folder in ("harness", "benchmarks", "tests", "tools"):
         assert not any(fnmatch.fnmatch(folder, pattern) for pattern in include), folder
 
 
