@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..data.tables import NO_DATE, find_table
+from ..data.schema import NO_DATE
+from ..data.tables import find_table
 from ..decision.rules import favourable
 from ..features.builder import FeatureBuilder
 from ..features.history import history_features

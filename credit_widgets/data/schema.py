@@ -156,6 +156,7 @@ APPLICATION_COLUMNS = dict(TABLES["application_test"].columns)
 FIELD_KINDS = ("amount", "number", "integer", "choice", "flag", "score")
 # The data counts days backwards from the application; people think in years since then.
 DAYS_PER_YEAR = 365.25
+NO_DATE = 365243  # Home Credit's "no date" in DAYS_* columns (not employed, never drawn, still running...)
 DAYS_TO_YEARS = -1 / DAYS_PER_YEAR
 
 

@@ -21,8 +21,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .schema import TABLES
-from .synth_applications import ANOMALY_DAYS, _applications, _sigmoid  # noqa: F401 (ANOMALY_DAYS is public here)
+from .schema import (
+    NO_DATE,  # noqa: F401  (the generator's users read the code from here)
+    TABLES,
+)
+from .synth_applications import _applications, _sigmoid
 from .synth_history import HISTORIES, _bureau, _instalments, _previous
 
 TARGET_DEFAULT_RATE = 0.08

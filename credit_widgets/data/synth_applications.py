@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .schema import DAYS_PER_YEAR, TABLES
-
-ANOMALY_DAYS = 365243  # Home Credit's code for "no date" (not employed, never drawn...)
+from .schema import DAYS_PER_YEAR, NO_DATE, TABLES
 
 
 def _pick(rng, levels_and_weights: dict, size: int) -> np.ndarray:
@@ -74,7 +72,7 @@ def _applications(rng, ids: np.ndarray, z: np.ndarray) -> tuple[dict, dict]:
     couple = np.isin(family, ["Married", "Civil marriage"])
     children = np.minimum(rng.poisson(0.42 * (age < 55) + 0.05, n), 6).astype(float)
     years_employed = np.minimum(rng.gamma(1.3, 4.5, n), np.maximum(age - 18.5, 0.2))
-    days_employed = np.where(not_employed, ANOMALY_DAYS, -np.round(years_employed * DAYS_PER_YEAR))
+    days_employed = np.where(not_employed, NO_DATE, -np.round(years_employed * DAYS_PER_YEAR))
 
     income = np.exp(np.log(147_000) + 0.45 * rng.standard_normal(n) + 0.25 * higher + 0.15 * z
                     + 0.12 * (income_type == "Commercial associate") - 0.25 * pensioner)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .synth_applications import ANOMALY_DAYS, _missing, _pick, _round_to, _sigmoid
+from .schema import NO_DATE
+from .synth_applications import _missing, _pick, _round_to, _sigmoid
 
 HISTORIES = ("real", "bundled")
 # "real" draws as many rows per client as the real tables hold (read from 5,000 real clients with every history row:
@@ -205,11 +206,11 @@ def _previous(rng, ids, z, hidden, next_id: int, history: str = "real"):
                                         np.where(portfolio == "Cards", "Card Street",
                                                  np.where(portfolio == "Cash", "Cash X-Sell: middle", "Cash"))
                                         ).astype(object),
-        "DAYS_FIRST_DRAWING": np.where(approved, np.where(portfolio == "Cards", first_due - 10, ANOMALY_DAYS), np.nan),
+        "DAYS_FIRST_DRAWING": np.where(approved, np.where(portfolio == "Cards", first_due - 10, NO_DATE), np.nan),
         "DAYS_FIRST_DUE": first_due,
         "DAYS_LAST_DUE_1ST_VERSION": np.where(approved, last_due, np.nan),
-        "DAYS_LAST_DUE": np.where(approved, np.where(still_running, ANOMALY_DAYS, last_due), np.nan),
-        "DAYS_TERMINATION": np.where(approved, np.where(still_running, ANOMALY_DAYS, last_due + 3), np.nan),
+        "DAYS_LAST_DUE": np.where(approved, np.where(still_running, NO_DATE, last_due), np.nan),
+        "DAYS_TERMINATION": np.where(approved, np.where(still_running, NO_DATE, last_due + 3), np.nan),
         "NFLAG_INSURED_ON_APPROVAL": np.where(approved, (rng.random(m) < 0.33).astype(float), np.nan),
     }
     n_prev = np.bincount(owner, minlength=n)

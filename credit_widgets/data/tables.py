@@ -18,9 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .schema import APPLICATION_TABLES, TABLE_NAMES, TABLES
+from .schema import APPLICATION_TABLES, NO_DATE, TABLE_NAMES, TABLES
 
-NO_DATE = 365243  # Home Credit's "no date" in DAYS_* columns (not employed, never drawn, still running...)
 NOT_APPLICABLE = ("XNA", "XAP")
 BUREAU_STATUSES = ("C", "X", "0", "1", "2", "3", "4", "5")
 SUFFIXES = (".csv", ".csv.gz", ".parquet")

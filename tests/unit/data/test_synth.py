@@ -44,12 +44,12 @@ def test_portfolio_looks_like_home_credit(generated):
     assert age.min() >= 20 and age.max() <= 70
     # the real quirks are there for the loader to handle
     pensioners = app["NAME_INCOME_TYPE"] == "Pensioner"
-    assert (app.loc[pensioners, "DAYS_EMPLOYED"] == synth.ANOMALY_DAYS).all()
+    assert (app.loc[pensioners, "DAYS_EMPLOYED"] == synth.NO_DATE).all()
     assert (app.loc[pensioners, "ORGANIZATION_TYPE"] == "XNA").all()
     assert (app["NAME_TYPE_SUITE"] == "Spouse, partner").any()
     assert app["EXT_SOURCE_1"].isna().mean() > 0.4
     assert app["APARTMENTS_AVG"].isna().mean() > 0.5
-    assert (tables["previous_application"]["DAYS_FIRST_DRAWING"] == synth.ANOMALY_DAYS).any()
+    assert (tables["previous_application"]["DAYS_FIRST_DRAWING"] == synth.NO_DATE).any()
     assert set(tables["bureau_balance"]["STATUS"].unique()) <= set("CX012345")
 
 

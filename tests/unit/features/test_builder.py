@@ -73,7 +73,7 @@ def test_ratios_are_computed_from_their_inputs(tables, builder):
                                (app["AMT_ANNUITY"] / app["AMT_INCOME_TOTAL"]).to_numpy(), rtol=1e-6)
     ext = app[["EXT_SOURCE_1", "EXT_SOURCE_2", "EXT_SOURCE_3"]]
     np.testing.assert_allclose(features["EXT_SOURCE_MEAN"], ext.mean(axis=1).to_numpy(), rtol=1e-6)
-    employed = app["DAYS_EMPLOYED"].where(app["DAYS_EMPLOYED"] != synth.ANOMALY_DAYS)
+    employed = app["DAYS_EMPLOYED"].where(app["DAYS_EMPLOYED"] != synth.NO_DATE)
     np.testing.assert_allclose(features["EMPLOYED_AGE_RATIO"], (employed / app["DAYS_BIRTH"]).to_numpy(),
                                rtol=1e-6)
 
