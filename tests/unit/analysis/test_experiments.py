@@ -4,7 +4,7 @@ import pandas as pd
 
 from credit_widgets import load_tables
 from credit_widgets.analysis import experiments
-from credit_widgets.data.synth import ANOMALY_DAYS
+from credit_widgets.data.synth import NO_DATE
 
 
 def test_sample_keeps_the_default_rate_and_only_the_sampled_clients_history(synth_dir):
@@ -24,7 +24,7 @@ def test_sample_keeps_the_default_rate_and_only_the_sampled_clients_history(synt
 def test_anomaly_is_counted_in_the_raw_file_and_missingness_per_table(synth_dir):
     raw = experiments.raw_column(synth_dir, "application_train", "DAYS_EMPLOYED")
     count = experiments.anomaly_count(synth_dir)
-    assert count == int((raw == ANOMALY_DAYS).sum()) and count > 0
+    assert count == int((raw == NO_DATE).sum()) and count > 0
     tables = load_tables(synth_dir)
     assert tables["application_train"]["DAYS_EMPLOYED"].isna().sum() >= count  # the loader made them missing
     table = experiments.missingness(tables)
