@@ -80,7 +80,7 @@ def _reason(exc: BaseException) -> str | None:
 
 
 def audit_url() -> str | None:
-    """CREDIT_AUDIT_URL=postgresql://... puts every server's records in one PostgreSQL database (audit_pg.py)."""
+    """CREDIT_AUDIT_URL=postgresql://... puts every server's records in one PostgreSQL database (audit/postgres.py)."""
     return os.environ.get("CREDIT_AUDIT_URL") or None
 
 
@@ -238,7 +238,7 @@ class AuditLog:
         """Close the calling thread's connection (others close with their threads)."""
         self._connections.close()
 
-    # The two steps a backend writes differently (audit_pg.PgAuditLog overrides them, and _run, decisions, verify).
+    # The two steps a backend writes differently (postgres.PgAuditLog overrides them, and _run, decisions, verify).
     @staticmethod
     def _append(conn, table: str, cols: tuple[str, ...], values: tuple) -> None:
         _append(conn, table, cols, values)

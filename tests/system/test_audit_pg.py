@@ -234,7 +234,7 @@ def test_unreachable_server_and_refused_password_are_reported(cluster, url):
 def test_missing_tables_are_reported(cluster):
     with pytest.raises(AuditError) as caught:
         PgAuditLog(cluster.database(f"bare{next(_names)}", tables=False)).record_decision(**CLIENT)
-    assert caught.value.reason == "no_schema" and "audit_pg setup" in str(caught.value)
+    assert caught.value.reason == "no_schema" and "credit_widgets.audit.postgres setup" in str(caught.value)
 
 
 def test_full_disk_is_reported_and_the_log_recovers(cluster, url, log):
