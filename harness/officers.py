@@ -37,7 +37,8 @@ OFFICERS = 10
 # Guards against a hung run only (nothing is asserted on time): ten kernels starting together on two shared cores.
 MANY_LOAD_MS = 3 * LOAD_MS
 MANY_STEP_MS = 3 * STEP_MS
-DOWNLOAD_FR, DOWNLOAD_EN = re.compile("Télécharger la synthèse"), re.compile("Download the summary")   # ui:download
+# ui:similar, the last line an answer draws
+SIMILAR_FR, SIMILAR_EN = re.compile("Parmi les .* clients les plus proches"), re.compile("Among the .* closest clients")
 
 # What one page shows, read in one go (hidden parts are not in innerText).
 SHOWN = """() => {
@@ -143,16 +144,17 @@ class Session:
 async def barrier(page) -> None:
     """The kernel handles messages in order: once a language switch there and back has re-rendered the answer,
     everything typed before it has been answered (tests/system/test_page_e2e.py's barrier, for async Playwright). The
-    re-rendering sets the verdict first and the download link last, each its own message: wait for the link too,
-    or a page read at once may still show the file's heading in English."""
+    re-rendering sets the verdict first and the standing panel's nearest-clients line last, each its own message:
+    wait for that line too, or a page read at once may still show part of the answer in English. (The download,
+    once the last thing drawn, appears only after an outcome is recorded.)"""
     from playwright.async_api import expect
 
     await page.locator(".cw-lang button", has_text="EN").click()
     await expect(page.locator(".cw-verdict")).to_have_text(VERDICT_EN, timeout=MANY_STEP_MS)
-    await expect(page.locator("a[download]")).to_have_text(DOWNLOAD_EN, timeout=MANY_STEP_MS)
+    await expect(page.locator(".cw-standing")).to_contain_text(SIMILAR_EN, timeout=MANY_STEP_MS)
     await page.locator(".cw-lang button", has_text="FR").click()
     await expect(page.locator(".cw-verdict")).to_have_text(VERDICT_FR, timeout=MANY_STEP_MS)
-    await expect(page.locator("a[download]")).to_have_text(DOWNLOAD_FR, timeout=MANY_STEP_MS)
+    await expect(page.locator(".cw-standing")).to_contain_text(SIMILAR_FR, timeout=MANY_STEP_MS)
 
 
 async def _set_field(page, column: str, text: str) -> None:

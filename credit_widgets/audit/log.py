@@ -21,7 +21,7 @@ import uuid
 from pathlib import Path
 
 GENESIS = "0" * 64  # prev_hash of the first row of each table
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2   # 2: indexes to find a decision shown again (`find_decision`)
 DECISION_COLS = ("id", "time", "client_id", "prospect_key", "inputs", "model_version", "artifact_hash",
                  "probability", "threshold", "decision", "reasons", "officer", "lang")
 OUTCOME_COLS = ("decision_id", "time", "action", "reason", "officer")
@@ -35,6 +35,8 @@ _SCHEMA = [
     """CREATE TABLE IF NOT EXISTS outcomes (decision_id TEXT NOT NULL REFERENCES decisions(id), time TEXT NOT NULL,
        action TEXT NOT NULL, reason TEXT NOT NULL, officer TEXT, prev_hash TEXT NOT NULL, row_hash TEXT NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS outcomes_decision ON outcomes(decision_id)",
+    "CREATE INDEX IF NOT EXISTS decisions_client ON decisions(client_id)",
+    "CREATE INDEX IF NOT EXISTS decisions_prospect ON decisions(prospect_key)",
 ] + [f"""CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()} BEFORE {op} ON {table}
          BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: {op} on {table} refused'); END"""
      for table in ("decisions", "outcomes") for op in ("UPDATE", "DELETE")]
@@ -264,6 +266,29 @@ class AuditLog:
         self._run(lambda conn: self._append(conn, "decisions", DECISION_COLS, (decision_id, _now(), *fixed)),
                   write=True)
         return decision_id
+
+    # the two dialects' parameter mark and chain order (PgAuditLog sets its own)
+    _MARK, _ORDER = "?", "rowid"
+
+    def find_decision(self, *, client_id: int | None, inputs: dict, model_version: str,
+                      artifact_hash: str) -> str | None:
+        """The id of the latest record of the same decision (the same applicant, inputs and model), or None: a
+        decision shown again is not logged again, and every page on it shares its outcome."""
+        mark = self._MARK
+        who, value = (("client_id", int(client_id)) if client_id is not None else
+                      ("prospect_key", prospect_key(inputs)))
+        query = (f"SELECT id FROM decisions WHERE {who} = {mark} AND model_version = {mark} AND artifact_hash = "
+                 f"{mark} AND inputs = {mark} ORDER BY {self._ORDER} DESC LIMIT 1")
+        values = (value, str(model_version), str(artifact_hash), canonical(inputs))
+        row = self._run(lambda conn: conn.execute(query, values).fetchone(), write=False)
+        return None if row is None else row[0]
+
+    def outcomes_of(self, decision_id: str) -> list[dict]:
+        """The outcomes recorded for one decision, oldest first (the last one stands)."""
+        query = (f"SELECT time, action, reason, officer FROM outcomes WHERE decision_id = {self._MARK} "
+                 f"ORDER BY {self._ORDER}")
+        rows = self._run(lambda conn: conn.execute(query, (str(decision_id),)).fetchall(), write=False)
+        return [dict(zip(("time", "action", "reason", "officer"), row)) for row in rows]
 
     def record_outcome(self, decision_id: str, *, action: str, reason: str = "", officer: str | None = None) -> None:
         if action not in ACTIONS:

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 from psycopg import sql
 
-from .log import DECISION_COLS, GENESIS, OUTCOME_COLS, AuditError, AuditLog, Connections, row_hash, audit_url
+from .log import DECISION_COLS, GENESIS, OUTCOME_COLS, AuditError, AuditLog, Connections, audit_url, row_hash
 
 # pg_advisory_xact_lock keys, one per chain; any constant no other application of the database uses.
 _LOCKS = {"decisions": 0x43570001, "outcomes": 0x43570002}
@@ -30,6 +30,8 @@ CREATE TABLE IF NOT EXISTS outcomes (seq bigserial PRIMARY KEY, decision_id text
     time text NOT NULL, action text NOT NULL, reason text NOT NULL, officer text, prev_hash text NOT NULL,
     row_hash text NOT NULL);
 CREATE INDEX IF NOT EXISTS outcomes_decision ON outcomes(decision_id);
+CREATE INDEX IF NOT EXISTS decisions_client ON decisions(client_id);
+CREATE INDEX IF NOT EXISTS decisions_prospect ON decisions(prospect_key);
 CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     RAISE EXCEPTION 'the audit log is append-only: % on % refused', TG_OP, TG_TABLE_NAME
@@ -86,6 +88,8 @@ def redacted(url: str) -> str:
 
 
 class PgAuditLog(AuditLog):
+    _MARK, _ORDER = "%s", "seq"
+
     def __init__(self, url: str | None = None, timeout: float = 10.0):
         url = url or audit_url()
         if not url or not url.startswith(("postgresql://", "postgres://")):

@@ -1,10 +1,13 @@
-"""The catalogue of reason codes: what a refusal notice may give as a principal reason, in French and English.
+"""The catalogue of reason codes: what a refusal letter gives as principal reasons, in French and English.
 
-Each code covers inputs as the explanations name them (an application column, a group of columns, a history
-group). `source` says where the input comes from; a notice cites only inputs the applicant provided (their
-application) or their own credit history (`NOTICE_SOURCES`), never a protected attribute, never an input that was
-not given. Every input the explanations can produce maps to one code, or is protected
-(tests/unit/documents/test_letter.py).
+One ranking of reasons: a letter's reasons are the reasons against the officer saw (`decision.reasons`), in the same
+order, each as its code (`letter_reasons`). Each code covers inputs as the explanations name them (an application
+column, a group of columns, a history group); `source` says where the input comes from. Two codes belong to no
+single input: the consultation of a credit bureau (the external scores, R17), and insufficient information (R20:
+a value not known, a score the bureau did not return, no credit history), which is itself a principal reason. A
+protected input is never cited and never replaced by a lower-ranked one: the letter then gives fewer reasons
+(`withheld` says which, for the officer's view). Every input the explanations can produce maps to one code, or is
+protected (tests/unit/documents/test_letter.py).
 """
 from __future__ import annotations
 
@@ -16,8 +19,9 @@ from ..text import i18n
 
 # Never a reason, whatever the model makes of them.
 PROTECTED = ("CODE_GENDER", "DAYS_BIRTH", "NAME_FAMILY_STATUS", "CNT_CHILDREN", "CNT_FAM_MEMBERS")
-NOTICE_SOURCES = ("application", "history")
 MAX_REASONS = 4
+BUREAU_CODE = "R17"        # the external scores: a credit bureau was consulted
+INSUFFICIENT_CODE = "R20"  # what was not known
 
 
 @dataclass(frozen=True)
@@ -26,7 +30,8 @@ class ReasonCode:
     fr: str
     en: str
     inputs: tuple
-    source: str            # application, history, external (scores, social circle) or process (when applied)
+    source: str            # application, history, bureau (external scores), external (social circle), process
+    #                        (when applied) or missing (insufficient information)
 
     def text(self, lang: str) -> str:
         return self.fr if i18n.check_lang(lang) == "fr" else self.en
@@ -68,12 +73,17 @@ CATALOGUE = (
                "How regularly your previous credits with us were repaid", ("history:instalments",), "history"),
     ReasonCode("R16", "Utilisation et remboursement de votre carte de crédit",
                "Use and repayment of your credit card", ("history:credit_card",), "history"),
-    ReasonCode("R17", "Scores de sources externes", "Scores from external sources",
-               ("EXT_SOURCE_1", "EXT_SOURCE_2", "EXT_SOURCE_3"), "external"),
+    ReasonCode("R17", "Consultation d'un bureau de crédit : scores externes défavorables",
+               "Consultation of a credit bureau: unfavourable external scores",
+               ("EXT_SOURCE_1", "EXT_SOURCE_2", "EXT_SOURCE_3"), "bureau"),
     ReasonCode("R18", "Défauts de paiement dans votre entourage déclaré", "Payment defaults in your declared circle",
                ("group:social_circle",), "external"),
     ReasonCode("R19", "Moment de la demande", "When the application was made", ("group:application_time",),
                "process"),
+    ReasonCode("R20", "Informations insuffisantes (score du bureau de crédit non disponible, donnée non connue ou "
+               "absence d'historique de crédit)",
+               "Insufficient information (no credit bureau score available, information not known or no credit "
+               "history)", (), "missing"),
 )
 BY_INPUT = {name: c for c in CATALOGUE for name in c.inputs}
 BY_CODE = {c.code: c for c in CATALOGUE}
@@ -96,19 +106,33 @@ def provided(name: str, decision, group_members: dict | None = None) -> bool:
     return _given(decision.inputs.get(name))
 
 
-def principal_reasons(decision, group_members: dict | None = None, count: int = MAX_REASONS) -> list[ReasonCode]:
-    """Up to `count` codes, strongest first, from the inputs that raised the risk in this decision: each input's
-    grouped contribution (log-odds) summed per code; only inputs provided and in NOTICE_SOURCES."""
-    weights: dict[str, float] = {}
-    for name, contribution in decision.contributions.items():
-        code = BY_INPUT.get(name)
-        if code is None or name in PROTECTED or code.source not in NOTICE_SOURCES or contribution <= 0:
+def reason_code(reason, decision, group_members: dict | None = None) -> ReasonCode | None:
+    """The code a letter gives for one of the officer's reasons against; None for a protected input (never cited).
+    A value not known (a field left empty, a score the bureau did not return, no credit history) is insufficient
+    information, whatever the input; a bureau score given is the bureau consultation."""
+    name = reason.input
+    if name in PROTECTED:
+        return None
+    if reason.missing or not provided(name, decision, group_members):
+        return BY_CODE[INSUFFICIENT_CODE]
+    return BY_INPUT.get(name)
+
+
+def letter_reasons(decision, group_members: dict | None = None, count: int = MAX_REASONS) -> list[ReasonCode]:
+    """Up to `count` codes: those of the reasons against the officer sees, in the same order, each code once."""
+    codes: list[ReasonCode] = []
+    for reason in decision.reasons:
+        if reason.direction != "against":
             continue
-        if not provided(name, decision, group_members):
-            continue
-        weights[code.code] = weights.get(code.code, 0.0) + float(contribution)
-    ranked = sorted(weights, key=lambda c: -weights[c])
-    return [BY_CODE[c] for c in ranked[:count]]
+        code = reason_code(reason, decision, group_members)
+        if code is not None and code not in codes:
+            codes.append(code)
+    return codes[:count]
+
+
+def withheld(decision) -> list:
+    """The officer's reasons against that a letter may not cite (protected inputs): said in the officer's view."""
+    return [r for r in decision.reasons if r.direction == "against" and r.input in PROTECTED]
 
 
 def group_members(feature_names: list[str]) -> dict[str, list[str]]:

@@ -62,6 +62,7 @@ class Reason:
     value: object                  # the applicant's value, in displayed units (None when missing)
     texts: dict = field(default_factory=dict, compare=False, repr=False)
     metric: str | None = None      # the model feature whose value the sentence tells, when not the input itself
+    missing: bool = False          # the input is not known (left empty, no bureau score, no history): its own reason
 
     @property
     def direction(self) -> str:
@@ -135,11 +136,11 @@ def display_text(column: str, shown, lang: str) -> str:
 def input_text(column: str, raw, lang: str) -> str:
     """An applicant's input, in data units, as the officer reads it (the page's facts, the simulation band, the
     downloaded record)."""
-    if raw is None:
-        return i18n.t("missing_value", lang)
+    field = FIELDS.get(column)
+    if raw is None:   # a score the bureau did not return is no input the applicant failed to give
+        return i18n.t("missing_bureau" if field is not None and field.group == "external" else "missing_value", lang)
     if isinstance(raw, str):
         return i18n.level(raw, lang)
-    field = FIELDS.get(column)
     return display_text(column, field.to_display(raw) if field is not None else raw, lang)
 
 
@@ -159,7 +160,7 @@ def describe(name: str, contribution: float, features: np.ndarray, feature_contr
             and not features[index[HISTORY_COUNTS[name]]] > 0:
         texts = {lang: f"{input_label(name, lang)} : {i18n.t('no_history', lang)}" if lang == "fr" else
                  f"{input_label(name, lang)}: {i18n.t('no_history', lang)}" for lang in i18n.LANGUAGES}
-        return Reason(name, contribution, None, texts)
+        return Reason(name, contribution, None, texts, missing=True)
     # 2. a group of minor columns: its name says it all
     if name.startswith("group:"):
         return Reason(name, contribution, None, {lang: input_label(name, lang) for lang in i18n.LANGUAGES})
@@ -181,9 +182,12 @@ def describe(name: str, contribution: float, features: np.ndarray, feature_contr
     # 4. the input itself: its value, and the clients who repaid (median) or its group's default rate
     value = _display(name, raw.get(name))
     style = _style(name)
+    # a score the credit bureau did not return is not something the applicant failed to give
+    bureau = name in FIELDS and FIELDS[name].group == "external"
     texts = {}
     for lang in i18n.LANGUAGES:
-        fact = i18n.t("metric:plain", lang, label=input_label(name, lang), value=_format(value, style, lang))
+        said = i18n.t("missing_bureau", lang) if value is None and bureau else _format(value, style, lang)
+        fact = i18n.t("metric:plain", lang, label=input_label(name, lang), value=said)
         if style == "category" and value is not None and name in stats.category_rates:
             rate = stats.category_rates[name].get(str(value))
             if rate is not None:
@@ -195,7 +199,8 @@ def describe(name: str, contribution: float, features: np.ndarray, feature_contr
             median = _display(name, stats.repaid_median[name])
             fact += f" ({i18n.t('repaid_median', lang, value=_format(median, style, lang))})"
         texts[lang] = fact
-    return Reason(name, contribution, value, texts)
+    return Reason(name, contribution, value, texts, missing=value is None and not name.startswith(("group:",
+                                                                                                   "history:")))
 
 
 def truthful(reason: Reason, stats: BaseStats, features: np.ndarray, index: dict[str, int]) -> bool:

@@ -16,10 +16,12 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..data.tables import DataError, load_tables
 from ..decision.rules import decide
+from ..decision.validate import table_problems
 from ..features.history import history_features
 from ..model.artifacts import ScoringModel
 
@@ -51,6 +53,14 @@ def score_folder(model: ScoringModel, data_dir: Path, quiet: bool = True, prospe
     scores["decision"] = decide(scores["probability"], model.threshold)
     scores["threshold"] = model.threshold
     scores["model"] = "application" if model.builder.columns_ is not None else "client"
+    if prospects:
+        # the one contract: a new applicant the page and the API would refuse gets no decision here either, and
+        # the same message (rows of a file: the row is the line's SK_ID_CURR)
+        asked = model.builder.columns_ or list(applications.columns)
+        problems = table_problems(applications, [c for c in applications.columns if c in asked])
+        refused = np.array([p is not None for p in problems], dtype=bool)
+        scores.loc[refused, ["probability", "decision"]] = [np.nan, ""]
+        scores["error"] = [f"field {p.field}: {p.message('en')}" if p is not None else "" for p in problems]
     return scores
 
 

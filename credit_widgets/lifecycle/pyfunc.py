@@ -136,7 +136,7 @@ class CreditPyfunc(mlflow.pyfunc.PythonModel):
     @staticmethod
     def _answer(decision, client_id, explain: bool) -> dict:
         reasons = [{"input": r.input, "direction": r.direction, "contribution": float(r.contribution),
-                    "text_fr": r.text("fr"), "text_en": r.text("en")} for r in decision.reasons]
+                    "text_fr": r.text("fr"), "text_en": r.text("en"), "missing": r.missing} for r in decision.reasons]
         answer = {"SK_ID_CURR": client_id, "probability": float(decision.probability),
                   "decision": "favourable" if decision.favourable else "unfavourable",
                   "threshold": float(decision.threshold), "reasons": json.dumps(reasons, ensure_ascii=False),

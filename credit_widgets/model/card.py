@@ -58,6 +58,7 @@ Each has its own threshold. The pyfunc routes each row.
 - **Costs**: a missed default costs {result.meta['costs']['false_negative']:g}, a wrongly refused good client {result.meta['costs']['false_positive']:g}.
 - **Borderline**: a probability within ±{BORDERLINE_BAND} of the model's threshold is flagged as borderline.
 - **Sex is not used** by either model (CODE_GENDER is excluded from every feature list; it stays in the data for the fairness checks). Age (DAYS_BIRTH) and family situation (NAME_FAMILY_STATUS, CNT_CHILDREN, CNT_FAM_MEMBERS) are used; their weight is stated below for each model (share of the mean absolute contribution, exact TreeSHAP grouped by input, over the training rows).
+- **Letters never cite them**: a refusal letter gives the officer's top reasons against in the same order, as reason codes; when one of these inputs ranks among them it is left out, not replaced by a lower-ranked reason, and the officer's view says so ("not cited in the letter"). How often that happens is measured by `benchmarks/letters.py` (`protected_among_officer_top`).
 
 ## Client model (known clients)
 

@@ -43,7 +43,7 @@ def logged_inputs(decision, simulation: dict | None = None, shadow: dict | None 
 
 SCORE = "score"           # the champion's probability, watched like an input
 BORDERLINE_BAND = 0.02    # the model card's band, when the log has no flags
-COSTS = (10.0, 1.0)       # a missed default, a good client refused: as train.Costs
+COSTS = (10.0, 1.0)       # a missed default, a good client refused: model.fitting.Costs, for a model without them
 _BLOCK = 100_000
 
 # One pass over the table: a decision's row is mostly its inputs JSON, so every column read costs a full scan.
@@ -299,6 +299,20 @@ def read_outcomes(path) -> pd.DataFrame:
     # one outcome per client: the latest line of the export stands
     return (pd.DataFrame({"SK_ID_CURR": frame["SK_ID_CURR"].astype("int64"), "TARGET": target})
             .dropna().drop_duplicates("SK_ID_CURR", keep="last"))
+
+
+def model_costs(model_dir=None) -> tuple[float, float]:
+    """(a missed default, a good client refused) as the deciding model was trained with (its metadata's `costs`,
+    from `--cost-fn` / `--cost-fp`): the override costs the view shows are the ones the threshold was chosen for."""
+    import json
+
+    from ..model.artifacts import META_FILE, artifacts_dir, default_model_dir
+
+    meta_file = artifacts_dir(Path(model_dir) if model_dir else default_model_dir()) / META_FILE
+    if not meta_file.exists():
+        return COSTS
+    costs = json.loads(meta_file.read_text()).get("costs") or {}
+    return (float(costs.get("false_negative", COSTS[0])), float(costs.get("false_positive", COSTS[1])))
 
 
 def reference(model_dir=None, data_dir=None) -> pd.DataFrame:

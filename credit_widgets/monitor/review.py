@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.drift import LARGE, MODERATE, flag, psi_by
-from .journal import CATEGORICAL, COSTS, MONITORED, SCORE, read_log, read_outcomes, reference
+from .journal import CATEGORICAL, COSTS, MONITORED, SCORE, model_costs, read_log, read_outcomes, reference
 
 __all__ = ["read_log", "read_outcomes", "reference", "sources", "review", "Review", "weekly", "breakdown",
            "override_reasons",
@@ -152,13 +152,14 @@ def performance(frame: pd.DataFrame, outcomes: pd.DataFrame, bins: int = 10) -> 
     return result
 
 
-def _cost(favourable: np.ndarray, y: np.ndarray) -> np.ndarray:
-    missed, refused = COSTS
+def _cost(favourable: np.ndarray, y: np.ndarray, costs: tuple = COSTS) -> np.ndarray:
+    missed, refused = costs
     return np.where(favourable, missed * y, refused * (1 - y))
 
 
-def override_costs(frame: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFrame:
-    """What overrides cost against following the advice (a missed default 10, a good client refused 1).
+def override_costs(frame: pd.DataFrame, outcomes: pd.DataFrame, costs: tuple = COSTS) -> pd.DataFrame:
+    """What overrides cost against following the advice, at the deciding model's costs (a missed default, a good
+    client refused: `journal.model_costs`).
     Granting against the advice is measured on the loans' outcomes; refusing against it leaves no loan, so both
     costs are expected values from the model's probability (`estimated`)."""
     over = frame[frame["overridden"]]
@@ -166,17 +167,17 @@ def override_costs(frame: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFrame:
     y = known["TARGET"].to_numpy(float)
     refused = over[over["favourable"]]
     p = refused["probability"].to_numpy(float)
-    missed, wrongly = COSTS
+    missed, wrongly = costs
     return pd.DataFrame([
         {"override": "grant", "decisions": int((~over["favourable"]).sum()), "with_outcome": len(known),
-         "defaults": int(y.sum()), "cost_as_decided": float(_cost(np.ones(len(y), bool), y).sum()),
-         "cost_of_advice": float(_cost(np.zeros(len(y), bool), y).sum()), "estimated": False},
+         "defaults": int(y.sum()), "cost_as_decided": float(_cost(np.ones(len(y), bool), y, costs).sum()),
+         "cost_of_advice": float(_cost(np.zeros(len(y), bool), y, costs).sum()), "estimated": False},
         {"override": "refuse", "decisions": len(refused), "with_outcome": 0, "defaults": np.nan,
          "cost_as_decided": float((wrongly * (1 - p)).sum()), "cost_of_advice": float((missed * p).sum()),
          "estimated": True}]).set_index("override")
 
 
-def challenger(frame: pd.DataFrame, outcomes: pd.DataFrame | None = None) -> dict:
+def challenger(frame: pd.DataFrame, outcomes: pd.DataFrame | None = None, costs: tuple = COSTS) -> dict:
     """How often the challenger disagrees with the champion, on whom, and what each would have cost."""
     shadowed = frame[frame["shadow_favourable"].notna()]
     result = {"scored": len(shadowed), "versions": sorted(shadowed["shadow_version"].dropna().unique().tolist())}
@@ -193,8 +194,8 @@ def challenger(frame: pd.DataFrame, outcomes: pd.DataFrame | None = None) -> dic
         known = _with_outcomes(shadowed, outcomes)
         y = known["TARGET"].to_numpy(float)
         result["loans"] = len(known)
-        result["cost_champion"] = float(_cost(known["favourable"].to_numpy(bool), y).sum())
-        result["cost_challenger"] = float(_cost(known["shadow_favourable"].to_numpy(bool), y).sum())
+        result["cost_champion"] = float(_cost(known["favourable"].to_numpy(bool), y, costs).sum())
+        result["cost_challenger"] = float(_cost(known["shadow_favourable"].to_numpy(bool), y, costs).sum())
     return result
 
 
@@ -210,6 +211,7 @@ class Review:
     challenger: dict
     performance: dict | None = None
     costs: pd.DataFrame | None = None
+    unit_costs: tuple = COSTS      # (a missed default, a good client refused) the costs were counted at
     notes: dict = field(default_factory=dict)
 
     def sentences(self, lang: str = "fr") -> dict:
@@ -218,16 +220,20 @@ class Review:
         return sentences(self, lang)
 
 
-def review(frame: pd.DataFrame, ref: pd.DataFrame, outcomes: pd.DataFrame | None = None) -> Review:
-    """Every figure of the view in one pass over the log."""
+def review(frame: pd.DataFrame, ref: pd.DataFrame, outcomes: pd.DataFrame | None = None,
+           costs: tuple | None = None) -> Review:
+    """Every figure of the view in one pass over the log; costs are the deciding model's (`journal.model_costs`
+    of the model directory in use) unless given."""
     if len(frame) == 0:
         raise ValueError("the audit log holds no decision yet")
+    costs = tuple(costs) if costs is not None else model_costs()
     return Review(frame=frame, weekly=weekly(frame), officers=breakdown(frame, "officer"),
                   contracts=breakdown(frame, "contract"), reasons=override_reasons(frame),
                   stability=stability(frame, ref), trends=reason_trends(frame),
-                  challenger=challenger(frame, outcomes),
+                  challenger=challenger(frame, outcomes, costs),
                   performance=None if outcomes is None else performance(frame, outcomes),
-                  costs=None if outcomes is None else override_costs(frame, outcomes),
+                  costs=None if outcomes is None else override_costs(frame, outcomes, costs),
+                  unit_costs=costs,
                   notes={"officers_recorded": bool(frame["officer"].notna().any()),
                          "rare_recorded": bool(frame["rare_profile"].notna().any()),
                          "thresholds": (LARGE, MODERATE)})

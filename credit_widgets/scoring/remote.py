@@ -85,7 +85,8 @@ def _scored(answer: dict) -> Scored:
     """One answer of the API: its probability, threshold, explanation and decision, not recomputed."""
     contributions = json.loads(answer["contributions"])
     base_value = float(contributions.pop("base_value"))
-    reasons = [Reason(r["input"], r["contribution"], None, {"fr": r["text_fr"], "en": r["text_en"]})
+    reasons = [Reason(r["input"], r["contribution"], None, {"fr": r["text_fr"], "en": r["text_en"]},
+                      missing=bool(r.get("missing", False)))
                for r in json.loads(answer["reasons"])]
     return Scored(float(answer["probability"]), float(answer["threshold"]), base_value, contributions, reasons,
                   answer.get("model") or "client", favourable=answer["decision"] == "favourable")

@@ -14,7 +14,7 @@ import pandas as pd
 from ..data.tables import means_nothing
 from ..decision.applicant import Applicant
 from ..decision.rules import deciding_model
-from ..decision.validate import InputError, validate_prospect
+from ..decision.validate import InputError, validate_application, validate_prospect
 from ..features.grouping import Grouping
 from ..features.history import TABLE_COUNTS
 
@@ -121,7 +121,7 @@ class RowBuilder:
                     changes = validate_prospect({k: v for k, v in given.items() if stored.get(k) != v})
                     applicants.append(Applicant(int(client_id), row, {**stored, **changes}, changed=bool(changes)))
                 else:
-                    inputs = {k: v for k, v in validate_prospect(given).items() if k != "SK_ID_CURR"}
+                    inputs = {k: v for k, v in validate_application(given).items() if k != "SK_ID_CURR"}
                     applicants.append(Applicant(client_id, None, inputs, changed=False))
             except InputError as error:
                 error.row = i

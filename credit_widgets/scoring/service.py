@@ -16,9 +16,10 @@ from ..data.schema import FIELDS
 from ..data.tables import default_data_dir
 from ..decision.applicant import Applicant
 from ..decision.rules import BORDERLINE_BAND, Decision, borderline, favourable
-from ..decision.validate import InputError, validate_prospect
+from ..decision.validate import InputError, validate_application, validate_prospect
 from ..explain.population import Population, display_values
 from ..explain.recourse import MAX_ANNUITY_SHARE, MAX_TERM, Suggestion, suggest  # noqa: F401  (their home was here)
+from ..explain.recourse import apply as apply_suggestion
 from ..features.grouping import Grouping
 from ..model.artifacts import ScoringModel, default_model_dir
 from .rows import RowBuilder
@@ -94,7 +95,7 @@ class CreditModel:
         return self.decide_all([Applicant(int(client_id), row, self.rows.application_row(row), changed=False)])[0]
 
     def score_prospect(self, inputs) -> Decision:
-        clean = {k: v for k, v in validate_prospect(inputs).items() if k != "SK_ID_CURR"}
+        clean = {k: v for k, v in validate_application(inputs).items() if k != "SK_ID_CURR"}
         return self.decide_all([Applicant(None, None, clean, changed=False)])[0]
 
     def decide_features(self, features: np.ndarray, applicants: list[Applicant]) -> list[Decision]:
@@ -156,6 +157,10 @@ class CreditModel:
         when none does. Favourable: how much more credit would still be favourable (kind "headroom").
         The search lives in `recourse`."""
         return suggest(self, decision, limit)
+
+    def apply(self, decision: Decision, suggestion: Suggestion) -> Decision:
+        """The decision once `suggestion` (computed for `decision`) is applied, history changes included."""
+        return apply_suggestion(self, decision, suggestion)
 
     def score_variants(self, decision: Decision, rows: list[dict]) -> np.ndarray:
         """The one place that scores candidate rows (suggestions), by the scorer: a prospect's as a prospect (the

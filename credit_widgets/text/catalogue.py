@@ -14,6 +14,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "group_rate": {"fr": "taux de défaut de ce groupe {rate}, contre {overall} en moyenne",
                    "en": "default rate in this group {rate}, against {overall} on average"},
     "missing_value": {"fr": "non renseigné", "en": "not given"},
+    "missing_bureau": {"fr": "aucun score du bureau de crédit disponible", "en": "no bureau score available"},
     "not_employed": {"fr": "sans emploi salarié (retraité ou sans emploi)",
                      "en": "not in employment (pensioner or unemployed)"},
     "history:bureau": {"fr": "Historique de crédit auprès d'autres organismes",
@@ -75,6 +76,10 @@ TEXTS: dict[str, dict[str, str]] = {
                                      "thousands separator, or with spaces (1 350)."},
     "error:required": {"fr": "{label} : à renseigner pour obtenir une réponse.",
                        "en": "{label}: needed for an answer."},
+    "error:goods_price_with_credit": {"fr": "Le prix du bien ne va pas avec le crédit : il doit être compris entre "
+                                            "le quart et quatre fois le montant du crédit.",
+                                      "en": "The goods price does not go with the credit: it must lie between a "
+                                            "quarter of the credit amount and four times it."},
     "error:children_above_family": {"fr": "Le nombre d'enfants dépasse la taille du foyer.",
                                     "en": "The number of children exceeds the family size."},
     "error:employed_before_birth": {"fr": "L'ancienneté dans l'emploi dépasse l'âge moins 14 ans.",
@@ -113,6 +118,13 @@ TEXTS: dict[str, dict[str, str]] = {
                             "(Entrée ou changement de champ). Laissez vide ce qui n'est pas connu.",
                       "en": "Fill in the prospect's situation: the answer updates at each field you confirm "
                             "(Enter or moving to another field). Leave blank what is not known."},
+    "ui:bureau_note": {"fr": "Les scores externes 1 à 3 viennent du bureau de crédit consulté, pas du prospect. "
+                             "Laissés vides, ils comptent comme « aucun score du bureau disponible » : la réponse "
+                             "est alors plus prudente et, en cas de refus, le courrier cite des informations "
+                             "insuffisantes.",
+                       "en": "External scores 1 to 3 come from the credit bureau consulted, not from the prospect. "
+                             "Left empty, they count as \"no bureau score available\": the answer is then more "
+                             "cautious and, on a refusal, the letter cites insufficient information."},
     "ui:thin_file": {"fr": "Dossier sans historique de crédit : la décision repose sur la seule demande.",
                      "en": "No credit history on file: the decision rests on the application alone."},
     "ui:probability": {"fr": "Probabilité de défaut : {p} · seuil de décision : {t} · marge : {m} points",
@@ -244,12 +256,6 @@ TEXTS.update({
                          "en": "{step}: the risk goes from {from} to {to}; the threshold is {t} (partial step)"},
     "recourse:headroom": {"fr": "{step} (probabilité {to}, seuil {t})",
                           "en": "{step} (probability {to}, threshold {t})"},
-    "notice:title_unfavourable": {"fr": "Notification de refus de crédit", "en": "Notice of credit refusal"},
-    "notice:title_favourable": {"fr": "Confirmation de réponse favorable", "en": "Confirmation of a favourable answer"},
-    "notice:decision": {"fr": "Votre demande de crédit a reçu une réponse défavorable le {when}.",
-                        "en": "Your credit application received an unfavourable answer on {when}."},
-    "notice:decision_favourable": {"fr": "Votre demande de crédit a reçu une réponse favorable le {when}.",
-                                   "en": "Your credit application received a favourable answer on {when}."},
     "notice:reference": {"fr": "Référence de la décision : {reference} · version du modèle : {version}",
                          "en": "Decision reference: {reference} · model version: {version}"},
     "notice:reasons": {"fr": "Principales raisons", "en": "Principal reasons"},
@@ -373,12 +379,51 @@ TEXTS.update({
     "chart:band": {"fr": "Tranche de probabilité", "en": "Probability band"},
     "chart:default_rate": {"fr": "Taux de défaut observé", "en": "Realised default rate"},
     "chart:predicted": {"fr": "Probabilité prévue", "en": "Predicted probability"},
-    "chart:cost": {"fr": "Coût (défaut manqué 10, bon client refusé 1)", "en": "Cost (missed default 10, good "
-                   "client refused 1)"},
+    "chart:cost": {"fr": "Coût (défaut manqué {fn}, bon client refusé {fp})",
+                   "en": "Cost (missed default {fn}, good client refused {fp})"},
     "chart:as_decided": {"fr": "Tel que décidé", "en": "As decided"},
     "chart:advice": {"fr": "En suivant l'avis", "en": "Following the advice"},
     "chart:champion": {"fr": "Modèle en production", "en": "Champion"},
     "chart:challenger": {"fr": "Challenger", "en": "Challenger"},
     "chart:grant": {"fr": "Accordés contre l'avis", "en": "Granted against the advice"},
     "chart:refuse": {"fr": "Refusés contre l'avis (estimé)", "en": "Refused against the advice (estimated)"},
+})
+
+# ---- the final decision (advice + the officer's outcome) and the customer's letter derived from it ----------------
+TEXTS.update({
+    "final:accepted": {"fr": "Décision finale : demande de crédit acceptée, le {when}.",
+                       "en": "Final decision: credit application accepted, on {when}."},
+    "final:refused": {"fr": "Décision finale : demande de crédit refusée, le {when}.",
+                      "en": "Final decision: credit application refused, on {when}."},
+    "final:advice": {"fr": "Avis du modèle de score : {verdict} (probabilité de défaut {p}).",
+                     "en": "Scoring model's advice: {verdict} (default probability {p})."},
+    "final:officer": {"fr": "Décision du conseiller : {did}.", "en": "Officer's decision: {did}."},
+    "letter:title_accepted": {"fr": "Acceptation de votre demande de crédit",
+                              "en": "Acceptance of your credit application"},
+    "letter:title_refused": {"fr": "Notification de refus de crédit", "en": "Notice of credit refusal"},
+    "letter:client": {"fr": "Client n° {client}", "en": "Client no. {client}"},
+    "letter:prospect": {"fr": "Demande référence {reference}", "en": "Application reference {reference}"},
+    "letter:terms": {"fr": "Conditions de l'offre", "en": "Terms of the offer"},
+    "letter:offer": {"fr": "L'offre diffère de votre demande : chaque changement est indiqué ci-dessous.",
+                     "en": "The offer differs from your application: each change is shown below."},
+    "letter:asked": {"fr": "demandé :", "en": "applied for:"},
+    "letter:bureau": {"fr": "Cette décision s'appuie notamment sur la consultation d'un bureau de crédit (scores "
+                            "externes). Vous pouvez demander à ce bureau les informations qu'il détient sur vous et "
+                            "leur rectification.",
+                      "en": "This decision rests in part on the consultation of a credit bureau (external scores). "
+                            "You may ask that bureau for the information it holds on you and have it corrected."},
+    "report:working_view": {"fr": "Vue de travail du conseiller : aucune issue n'est encore enregistrée, ce document "
+                                  "n'est pas destiné au client.",
+                            "en": "Officer's working view: no outcome is recorded yet; this is not a document for "
+                                  "the customer."},
+    "report:withheld": {"fr": "Non cité dans le courrier (donnée protégée) : {inputs}. Le courrier donne les autres "
+                              "raisons, sans les remplacer par une raison de rang inférieur.",
+                        "en": "Not cited in the letter (protected input): {inputs}. The letter gives the other "
+                              "reasons, without replacing it by a lower-ranked one."},
+    "ui:as_said": {"fr": "{text}", "en": "{text}"},
+    "ui:on_record": {"fr": "Issue enregistrée : {said}.", "en": "Outcome on record: {said}."},
+    "ui:recorded_elsewhere": {"fr": "Une issue a été enregistrée entre-temps pour ce dossier : {said}. Rien n'a été "
+                                    "écrit ; cliquez à nouveau pour la modifier.",
+                              "en": "An outcome was recorded meanwhile for this file: {said}. Nothing was written; "
+                                    "click again to change it."},
 })

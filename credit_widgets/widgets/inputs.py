@@ -84,7 +84,7 @@ class ProspectBox(w.VBox):
     def relabel(self, lang: str, example: bool) -> None:
         t = lambda key: i18n.t(key, lang)  # noqa: E731
         self._intro.value = (f"<p>{t('ui:form_intro')}</p><p><b>{t('ui:required_note')}</b></p>"
-                             f"<p>ℹ {t('ui:thin_file')}</p>")
+                             f"<p>ℹ {t('ui:thin_file')}</p><p>ℹ {t('ui:bureau_note')}</p>")
         self.example.description = t("ui:example")
         self.new_prospect.description = t("ui:new_prospect")
         self.example_note.value = f"<b>⚑ {t('ui:example_note')}</b>" if example else ""

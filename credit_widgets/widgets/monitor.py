@@ -97,7 +97,7 @@ def _section(title: str, charts: list, sentences: list[str]) -> w.VBox:
 
 def view(review, lang: str = "fr") -> w.VBox:
     """Every section of the view, built once from the review."""
-    t = lambda key: i18n.t(key, lang)  # noqa: E731
+    t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
     said = review.sentences(lang)
     weekly = review.weekly
     weeks = [d.strftime("%d/%m" if lang == "fr" else "%m-%d") for d in weekly.index]
@@ -131,6 +131,8 @@ def view(review, lang: str = "fr") -> w.VBox:
             said["reasons"]))
 
     perf, charts = review.performance, []
+    fn, fp = (i18n.number(c, lang, 0 if float(c).is_integer() else 1) for c in review.unit_costs)
+    cost_label = t("chart:cost", fn=fn, fp=fp)   # the deciding model's own costs
     if perf and perf.get("loans"):
         bands = perf["bands"]
         names = [band_label(b, lang) for b in bands.index]
@@ -140,7 +142,7 @@ def view(review, lang: str = "fr") -> w.VBox:
         costs = review.costs
         charts.append(grouped_bars([t("chart:grant"), t("chart:refuse")],
                                    {t("chart:as_decided"): costs["cost_as_decided"],
-                                    t("chart:advice"): costs["cost_of_advice"]}, "", t("chart:cost")))
+                                    t("chart:advice"): costs["cost_of_advice"]}, "", cost_label))
     sections.append(_section(t("monitor:h_outcomes"), charts, said["outcomes"]))
 
     ch, charts = review.challenger, []
@@ -149,9 +151,9 @@ def view(review, lang: str = "fr") -> w.VBox:
         charts.append(bars([band_label(b, lang) for b in by_band.index], by_band["mean"], t("chart:band"),
                            t("chart:disagreement"), colors=[ORANGE]))
         if ch.get("loans"):
-            charts.append(grouped_bars([t("chart:cost")], {t("chart:champion"): [ch["cost_champion"]],
-                                                           t("chart:challenger"): [ch["cost_challenger"]]},
-                                       "", t("chart:cost")))
+            charts.append(grouped_bars([cost_label], {t("chart:champion"): [ch["cost_champion"]],
+                                                      t("chart:challenger"): [ch["cost_challenger"]]},
+                                       "", cost_label))
     sections.append(_section(t("monitor:h_challenger"), charts, said["challenger"]))
     return w.VBox([w.HTML(f"<h2>{html.escape(t('monitor:title'))}</h2>"), *sections],
                   layout={"max_width": "1100px"})

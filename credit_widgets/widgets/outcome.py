@@ -1,8 +1,9 @@
-"""What the officer does with the advice (follows / overrides, with a reason) and the downloadable summary.
+"""What the officer does with the advice (follows / overrides, with a reason) and the download of the final decision.
 
-The panel remembers what was recorded per decision id so that a second click amends instead of repeating and an undo
-of a simulation brings the recorded outcome back. It never writes the audit log itself: `submit` says what should be
-written, the page writes it (the page owns the decision and its id) and reports back with `recorded`.
+The panel draws what the desk knows (`show`: the decision's id, the outcome on record, what became of the last
+click) and hands the officer's choice to the desk through `on_record`; it keeps nothing of its own. When the outcome
+on record changes (recorded here, in another tab, or the page went back to a decision already on record), the
+choice and the reason show it, and the button says the next click amends it.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ class OutcomePanel(w.VBox):
                                       style={"button_width": "190px"})
         self.choice.add_class("cw-outcome")
         self.reason = w.Textarea(layout=w.Layout(width="100%", height="48px"))
+        self.reason.add_class("cw-reason")
         self.record = w.Button(button_style="", icon="")
         self.record.add_class("cw-record")
         self.record.on_click(lambda _: on_record())
@@ -31,54 +33,37 @@ class OutcomePanel(w.VBox):
         self.download.add_class("cw-download")
         self.children = [self._title, self.choice, self.reason, w.HBox([self.record, self.status]), self.download]
         self.add_class("cw-card")
-        self.recorded: dict = {}     # decision id -> (action, reason) last recorded
+        self._shown = (None, None)   # (decision id, outcome on record) the controls were last set from
+        self._on_record = None
 
-    def relabel(self, lang: str, decision_id) -> None:
+    def relabel(self, lang: str) -> None:
         self._title.value = f"<h3>{i18n.t('ui:outcome', lang)}</h3>"
         choice = self.choice.value
         self.choice.options = [(i18n.t("ui:follows", lang), "follows"), (i18n.t("ui:overrides", lang), "overrides")]
         self.choice.value = choice
         self.reason.placeholder = i18n.t("ui:override_reason", lang)
-        self.record.description = i18n.t("ui:amend" if decision_id in self.recorded else "ui:record", lang)
+        self.record.description = i18n.t("ui:amend" if self._on_record is not None else "ui:record", lang)
 
-    def reset(self, lang: str) -> None:
-        """A new decision: nothing chosen yet."""
-        self.choice.value = "follows"
-        self.reason.value = ""
-        self.status.value = ""
-        self.record.description = i18n.t("ui:record", lang)
-
-    def restore(self, decision_id, lang: str) -> None:
-        """Back to a decision already on record (undo of a simulation): what was recorded for it is shown again."""
-        self.reset(lang)
-        recorded = self.recorded.get(decision_id)
-        if recorded is not None:
-            self.choice.value, self.reason.value = recorded
-            self.record.description = i18n.t("ui:amend", lang)
-
-    def submit(self, decision_id, lang: str):
-        """(action, reason) to record for this decision, or None with the reason said beside the button."""
-        action, reason = self.choice.value, self.reason.value.strip()
-        if action == "overrides" and not reason:
-            self.status.value = f"⚠ {i18n.t('ui:reason_needed', lang)}"
-            return None
-        if self.recorded.get(decision_id) == (action, reason):
-            self.status.value = f"✔ {i18n.t('ui:already_recorded', lang)}"
-            return None
-        return action, reason
-
-    def recorded_as(self, decision_id, outcome: tuple[str, str], lang: str) -> None:
-        before = self.recorded.get(decision_id)
-        self.recorded[decision_id] = outcome
-        self.record.description = i18n.t("ui:amend", lang)
-        if before is None:
-            self.status.value = f"✔ {i18n.t('ui:recorded', lang)}"
+    def show(self, decision_id, on_record, notice, lang: str) -> None:
+        """`on_record`: the desk's Outcome for this decision (None: nothing recorded yet); `notice`: what became of
+        the last click (None: nothing to say)."""
+        if (decision_id, on_record) != self._shown:
+            if decision_id != self._shown[0] or on_record is not None:
+                self.choice.value = on_record.action if on_record is not None else "follows"
+                self.reason.value = on_record.reason if on_record is not None else ""
+            self._shown = (decision_id, on_record)
+        self._on_record = on_record
+        self.record.description = i18n.t("ui:amend" if on_record is not None else "ui:record", lang)
+        if notice is not None:
+            mark = "⚠" if notice.key in ("ui:reason_needed", "ui:recorded_elsewhere") else "✔"
+            self.status.value = f"{mark} {html.escape(notice.text(lang))}"
+        elif on_record is not None:   # recorded before this page showed it: by whom and when
+            self.status.value = f"✔ {html.escape(i18n.t('ui:on_record', lang, said=on_record.said(lang)))}"
         else:
-            said = i18n.t(f"ui:{before[0]}", lang) + (f" : {before[1]}" if before[1] else "")
-            self.status.value = f"✔ {html.escape(i18n.t('ui:amended', lang, before=said))}"
+            self.status.value = ""
 
     def offer_download(self, report: str | None, name: str = "", lang: str = "fr") -> None:
-        """The summary of the decision on screen as a file, or no link (`report=None`)."""
+        """The final decision's documents as a file, or no link (`report=None`)."""
         if report is None:
             self.download.value = ""
             return

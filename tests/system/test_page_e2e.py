@@ -46,6 +46,8 @@ def page(browser, voila, request):
     """The page freshly opened (its own kernel), ready when the client-ID input shows; screenshot on the way out."""
     context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="fr-FR")
     tab = context.new_page()
+    # leaving a page with unsaved input asks first (beforeunload): a test leaving the page says yes
+    tab.on("dialog", lambda dialog: dialog.accept())
     tab.set_default_timeout(STEP_MS)
     outside = []
     tab.on("request", lambda r: None if r.url.startswith((voila.url, "data:", "blob:", "about:")) else
@@ -331,10 +333,12 @@ def test_words_units_levels_and_the_downloaded_record(page, client_id):
     expect(page.locator(".cw-facts")).to_contain_text("Revenu mensuel")
     expect(page.locator(".cw-facts")).to_contain_text("Mensualité")
     expect(page.locator(".cw-facts")).not_to_contain_text("€")   # the data's amounts are in no stated currency
+    page.locator(".cw-record").click()   # the record exists once the outcome does (another test may have made it)
+    expect(page.locator(".cw-record-status")).to_contain_text("enregistrée")
     href = page.locator(".cw-download a").get_attribute("href")
     record = base64.b64decode(href.split("base64,")[1]).decode()
     assert client_id in record and "UTC" in record
-    assert 'class="notice"' in record and 'class="officer-view"' in record   # the notice, then the officer's view
+    assert 'class="notice letter"' in record and 'class="officer-view"' in record   # the letter, then the view
     assert re.search(r"(Favorable|Défavorable)", record)
     to_prospect(page)
     occupations = page.locator(".cw-field-OCCUPATION_TYPE select option").all_inner_texts()
@@ -345,3 +349,105 @@ def test_words_units_levels_and_the_downloaded_record(page, client_id):
     expect(page.locator(".cw-prospect-form")).to_contain_text("Monthly instalment")
     assert " : " not in " ".join(page.locator(".cw-suggestion").all_inner_texts())   # no French spacing in English
     check_page_is_clean(page)
+
+
+# ---- what leaves the page is what was decided (issue 25) ------------------------------------------------------------
+@pytest.fixture(scope="module")
+def refused_client() -> str:
+    """A refused client of the bundled base with a suggestion that makes the answer favourable."""
+    from credit_widgets import CreditModel
+
+    model = CreditModel.load()
+    for client in model.client_ids()[:400]:
+        d = model.score_client(client)
+        if not d.favourable and any(not s.partial for s in model.suggest(d)):
+            return str(client)
+    pytest.fail("no refused client with a suggestion that flips the answer")
+
+
+def downloaded(page: Page) -> tuple[str, str]:
+    """(the customer's letter, the officer's view) of the downloaded record."""
+    import base64
+
+    href = page.locator(".cw-download a").get_attribute("href")
+    record = base64.b64decode(href.split("base64,")[1]).decode()
+    letter, _, view = record.partition('class="officer-view"')
+    return letter, view
+
+
+def record(page: Page, action: int, reason: str = "", expected: str = "") -> None:
+    page.locator(".cw-outcome button").nth(action).click()
+    page.locator(".cw-reason textarea").fill(reason)
+    page.locator(".cw-reason textarea").press("Tab")   # the reason reaches the kernel as the field is left
+    page.locator(".cw-record").click()
+    expect(page.locator(".cw-record-status")).to_contain_text(expected)
+
+
+def test_the_letter_is_the_final_decision_and_exists_only_once_recorded(page, refused_client):
+    show_client(page, refused_client)
+    expect(page.locator(".cw-verdict")).to_have_text(re.compile("Défavorable"))
+    expect(page.locator(".cw-download a")).to_have_count(0)
+    assert page.evaluate("() => document.querySelector('.cw-app.cw-unsaved') !== null")
+    record(page, 0, "", "Issue enregistrée")
+    expect(page.locator(".cw-download a")).to_have_count(1)
+    assert page.evaluate("() => document.querySelector('.cw-app.cw-unsaved') === null")
+    letter, view = downloaded(page)
+    assert 'data-final="refused"' in letter and "Notification de refus de crédit" in letter
+    assert f"Client n° {refused_client}" in letter and 'data-code="' in letter
+    assert "Décision finale : demande de crédit refusée" in view
+    record(page, 1, "Garant solide, client connu de l'agence", "Issue modifiée")
+    letter, view = downloaded(page)
+    assert 'data-final="accepted"' in letter and "Acceptation de votre demande" in letter
+    assert "Garant solide, client connu de l&#x27;agence" in letter and "refus" not in letter.lower()
+    check_page_is_clean(page)
+
+
+def test_an_accepted_simulation_is_documented_as_an_offer_with_its_terms(page, refused_client):
+    show_client(page, refused_client)
+    flip = page.locator(".cw-suggestion", has_text=re.compile("devient favorable"))
+    flip.first.click()
+    expect(page.locator(".cw-simulation")).to_be_visible()
+    expect(page.locator(".cw-verdict")).to_have_text(re.compile("Favorable"))
+    expect(page.locator(".cw-download a")).to_have_count(0)   # a new decision: nothing recorded for it yet
+    record(page, 0, "", "Issue enregistrée")
+    letter, _ = downloaded(page)
+    assert 'data-final="accepted"' in letter and 'class="offer"' in letter and "demandé :" in letter
+    assert "Conditions de l&#x27;offre" in letter
+
+
+def test_two_tabs_on_one_client_cannot_record_contradictory_outcomes_unknowingly(page, voila):
+    client_id = first_client_id(7)   # a client no other test records an outcome for
+    other = page.context.new_page()
+    other.on("dialog", lambda dialog: dialog.accept())
+    other.goto(voila.url)
+    other.wait_for_selector(".cw-client-id input", state="visible", timeout=LOAD_MS)
+    show_client(page, client_id)
+    show_client(other, client_id)
+    record(page, 0, "", "Issue enregistrée")
+    record(other, 1, "Revenus complémentaires justifiés", "entre-temps")   # told, nothing written
+    expect(other.locator(".cw-record-status")).to_contain_text("Je suis l'avis")
+    expect(other.locator(".cw-record")).to_have_text("Modifier l'issue")
+    full_page_screenshot(other, ARTIFACTS / "two_tabs_second_tab.png")
+    record(other, 1, "Revenus complémentaires justifiés", "Issue modifiée")   # now knowingly: an amendment
+    other.goto("about:blank")
+    other.close()
+
+
+def test_a_mode_switch_and_back_logs_nothing_new(page, voila, client_id):
+    import sqlite3
+    from pathlib import Path
+
+    show_client(page, client_id)
+    audit = Path(voila.log).parent / "audit.sqlite"
+
+    def logged() -> int:
+        with sqlite3.connect(audit) as conn:
+            return conn.execute("SELECT count(*) FROM decisions WHERE client_id = ?", (int(client_id),)).fetchone()[0]
+
+    before = logged()
+    assert before >= 1
+    to_prospect(page, None)
+    page.locator(".cw-mode button").nth(0).click()
+    expect(page.locator(".cw-verdict")).to_have_text(VERDICT_FR)
+    barrier(page)
+    assert logged() == before

@@ -58,6 +58,7 @@ def test_training_tracks_registers_and_writes_a_reloadable_model(trained):
 
 
 def test_mlflow_pyfunc_scores_like_the_package(trained, monkeypatch):
+    import mlflow.exceptions
     import mlflow.pyfunc
 
     monkeypatch.setenv("CREDIT_DATA_DIR", str(trained["data_dir"]))   # the served model's client base
@@ -69,10 +70,15 @@ def test_mlflow_pyfunc_scores_like_the_package(trained, monkeypatch):
     local = local.set_index("SK_ID_CURR").loc[rows["SK_ID_CURR"]]
     np.testing.assert_allclose(served["probability"], local["probability"], rtol=1e-6)
     assert served["decision"].tolist() == local["decision"].tolist()
-    # a prospect gives only a few columns: still a decision
-    few = pd.DataFrame([{"AMT_INCOME_TOTAL": 120000.0, "AMT_CREDIT": 300000.0, "NAME_CONTRACT_TYPE": "Cash loans"}])
-    out = mlflow.pyfunc.load_model(str(trained["model_dir"])).predict(few)
+    # a prospect gives only the three amounts the page requires: still a decision
+    served_model = mlflow.pyfunc.load_model(str(trained["model_dir"]))
+    few = {"AMT_INCOME_TOTAL": 120000.0, "AMT_CREDIT": 300000.0, "AMT_ANNUITY": 15000.0}
+    out = served_model.predict(pd.DataFrame([few]))
     assert 0 < out["probability"].iloc[0] < 1
+    # without the instalment the page gives no answer, and neither does the API: it names the missing field
+    fewer = {k: v for k, v in few.items() if k != "AMT_ANNUITY"}
+    with pytest.raises(mlflow.exceptions.MlflowException, match="AMT_ANNUITY"):
+        served_model.predict(pd.DataFrame([fewer]))
 
 
 def test_final_model_generalises_to_fresh_clients(trained, tmp_path):

@@ -384,3 +384,16 @@ def test_the_page_stores_the_challengers_answer_and_the_flags_with_each_decision
     assert stored["flags"] == {"borderline": app.decision.borderline, "rare_profile": app.decision.rare_profile,
                                "thin_file": app.decision.thin_file}
     shadow._configured.clear()
+
+
+def test_override_costs_are_counted_at_the_deciding_models_costs(tmp_path):
+    """A model trained with --cost-fn 25 --cost-fp 2 is judged at 25 and 2, not at the defaults 10 and 1."""
+    (tmp_path / "model_meta.json").write_text(json.dumps({"costs": {"false_negative": 25.0, "false_positive": 2.0}}))
+    assert journal.model_costs(tmp_path) == (25.0, 2.0)
+    assert journal.model_costs(tmp_path / "nothing here") == journal.COSTS
+    frame = pd.DataFrame({"overridden": [True, True, True], "favourable": [False, False, True],
+                          "granted": [1.0, 1.0, 0.0], "client_id": [1, 2, 3], "probability": [0.4, 0.5, 0.1]})
+    outcomes = pd.DataFrame({"SK_ID_CURR": [1, 2], "TARGET": [1, 0]})
+    default, trained = (monitor.override_costs(frame, outcomes, costs) for costs in (journal.COSTS, (25.0, 2.0)))
+    assert default.loc["grant", "cost_as_decided"] == 10 and trained.loc["grant", "cost_as_decided"] == 25
+    assert trained.loc["grant", "cost_of_advice"] == 2 and trained.loc["refuse", "cost_of_advice"] == 25 * 0.1

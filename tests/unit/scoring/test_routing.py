@@ -32,14 +32,14 @@ def _prospect_rows(app: pd.DataFrame, model, columns=None) -> list[dict]:
     """Application rows as a form would send them: only the asked columns, blanks left out."""
     columns = columns or [f.name for f in model.prospect_fields()]
     from credit_widgets.data.tables import means_nothing
-    from credit_widgets.decision.validate import InputError, validate_prospect
+    from credit_widgets.decision.validate import InputError, validate_application
 
     rows = app[columns].astype(object).where(app[columns].notna(), None).to_dict(orient="records")
     out = []
     for row in rows:
         row = {k: v for k, v in row.items() if v is not None and not means_nothing(k, v)}   # as the API reads it
         try:
-            validate_prospect(row)   # a form never sends what its ranges refuse (the generator has a few)
+            validate_application(row)   # a form never sends what it refuses: out of range, or required inputs missing
         except InputError:
             continue
         out.append(row)

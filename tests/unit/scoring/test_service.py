@@ -169,10 +169,14 @@ def test_borderline_follows_the_band_of_the_model_card(credit_model):
         assert d.borderline == (abs(d.probability - d.threshold) < band)
 
 
+_COMPLETE = {"AMT_INCOME_TOTAL": 150000.0, "AMT_CREDIT": 300000.0, "AMT_ANNUITY": 15000.0}
+
+
 @pytest.mark.parametrize("inputs, field, key", [
     ({"NOT_A_COLUMN": 1.0}, "NOT_A_COLUMN", "unknown_field"),
     ({"AMT_CREDIT": "lots"}, "AMT_CREDIT", "type_number"),
-    ({"AMT_CREDIT": float("nan")}, "AMT_CREDIT", "not_finite"),
+    ({"AMT_CREDIT": float("nan")}, "AMT_CREDIT", "required"),   # a required amount left blank is not given
+    ({"DAYS_BIRTH": float("nan")}, "DAYS_BIRTH", "not_finite"),
     ({"AMT_CREDIT": float("inf")}, "AMT_CREDIT", "not_finite"),
     ({"AMT_CREDIT": 1e9}, "AMT_CREDIT", "range"),
     ({"DAYS_BIRTH": -5.0 * 365}, "DAYS_BIRTH", "range"),
@@ -180,11 +184,14 @@ def test_borderline_follows_the_band_of_the_model_card(credit_model):
     ({"NAME_CONTRACT_TYPE": 3}, "NAME_CONTRACT_TYPE", "type_text"),
     ({"AMT_CREDIT": 100000.0, "AMT_ANNUITY": 200000.0}, "AMT_ANNUITY", "annuity_above_credit"),
     ({"CNT_CHILDREN": 3, "CNT_FAM_MEMBERS": 2}, "CNT_CHILDREN", "children_above_family"),
+    ({"AMT_CREDIT": 300000.0, "AMT_GOODS_PRICE": 50000.0}, "AMT_GOODS_PRICE", "goods_price_with_credit"),
+    ({"AMT_CREDIT": 300000.0, "AMT_GOODS_PRICE": 1_500_000.0}, "AMT_GOODS_PRICE", "goods_price_with_credit"),
     ({"AMT_CREDIT": True}, "AMT_CREDIT", "type_number"),
 ])
 def test_bad_input_names_the_field_in_both_languages(credit_model, inputs, field, key):
+    # the required amounts are given, so the error found is the one about the wrong field
     with pytest.raises(InputError) as caught:
-        credit_model.score_prospect(inputs)
+        credit_model.score_prospect({**_COMPLETE, **inputs})
     error = caught.value
     assert error.field == field and error.key == key and isinstance(error, ValueError)
     fr, en = error.message("fr"), error.message("en")
@@ -214,9 +221,15 @@ def test_any_input_gives_a_decision_or_an_input_error(credit_model, inputs):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.fixed_dictionaries({name: st.one_of(st.none(), st.floats(FIELDS[name].min, FIELDS[name].max))
-                              for name in ("AMT_INCOME_TOTAL", "AMT_CREDIT", "EXT_SOURCE_2", "EXT_SOURCE_3")}))
-def test_valid_ranges_always_score(credit_model, shown):
+@given(st.fixed_dictionaries({name: st.floats(FIELDS[name].min, FIELDS[name].max)
+                              for name in ("AMT_INCOME_TOTAL", "AMT_CREDIT")},
+                             optional={name: st.floats(FIELDS[name].min, FIELDS[name].max)
+                                       for name in ("EXT_SOURCE_2", "EXT_SOURCE_3")}),
+       st.floats(0.01, 1.0))
+def test_valid_ranges_always_score(credit_model, shown, instalment_share):
+    # any instalment up to the credit itself is a consistent application
+    annuity = FIELDS["AMT_ANNUITY"]
+    shown = {**shown, "AMT_ANNUITY": min(annuity.max, max(annuity.min, shown["AMT_CREDIT"] * instalment_share))}
     d = credit_model.score_prospect(shown)
     assert 0 < d.probability < 1
 

@@ -100,9 +100,14 @@ def _built(key: str, sources: str) -> bool:
     """Keys the code builds with an f-string from a prefix and one of the values it takes (the notebooks' and
     modules' literal for the value, or the tuple it comes from)."""
     from credit_widgets.audit.log import ACTIONS
+    from credit_widgets.decision.final import FINAL_STATE
     from credit_widgets.explain.reasons import METRICS
 
     prefix, _, rest = key.partition(":")
+    if prefix == "final" and rest in FINAL_STATE.values():   # f"final:{final.state}"
+        return True
+    if key.startswith("letter:title_"):                  # f"letter:title_{final.state}"
+        return rest.removeprefix("title_") in FINAL_STATE.values()
     if key.startswith("ui:decided_by_"):                 # f"ui:decided_by_{decision.model}"
         return rest.removeprefix("decided_by_") in ("client", "application")
     if prefix == "ui":                                   # f"ui:{action}" for the recorded outcome

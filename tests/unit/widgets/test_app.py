@@ -151,6 +151,8 @@ def test_applying_a_suggestion_is_a_simulation_that_can_be_undone(app, credit_mo
     assert "simulation" in app.client.facts.value and "<s>" in app.client.facts.value
     record = app.audit.decisions()[-1]
     assert record["inputs"]["simulation"]["of"] == original_id
+    assert app.outcome.download.value == ""   # nothing to hand over before an outcome
+    app.outcome.record.click()
     assert "Simulation" in _summary(app)
     app.answer.undo.click()
     assert app.decision is original and app.decision_id == original_id and app.original is None
@@ -229,6 +231,8 @@ def test_the_example_is_marked_and_never_logged(app):
 def test_summary_is_a_self_contained_record(app, credit_model):
     client = credit_model.client_ids()[0]
     app.client.id.value = str(client)
+    assert app.outcome.download.value == ""
+    app.outcome.record.click()
     page = _summary(app)
     assert page.startswith("<!DOCTYPE html>") and "http" not in page
     assert app.decision.verdict("fr") in page and str(client) in page and app.decision_id in page
@@ -246,6 +250,58 @@ def test_unexpected_failure_becomes_a_message_not_a_traceback(app, monkeypatch):
     app.client.id.value = str(app.model.client_ids()[0])
     assert app.page_error.value and "internal detail" not in _texts(app) and "Traceback" not in _texts(app)
     assert app.decision is None
+
+
+def _refused_client(credit_model):
+    return next(c for c in credit_model.client_ids()[:400] if not credit_model.score_client(c).favourable)
+
+
+def test_the_download_is_the_final_decisions_letter_and_appears_once_recorded(app, credit_model):
+    client = _refused_client(credit_model)
+    app.client.id.value = str(client)
+    assert app.outcome.download.value == ""
+    app.outcome.record.click()   # follows the unfavourable advice
+    letter = _summary(app).split("officer-view")[0]
+    assert 'data-final="refused"' in letter and i18n.t("letter:title_refused", "fr") in letter
+    assert str(client) in letter
+    app.outcome.choice.value, app.outcome.reason.value = "overrides", "Garant solide"
+    app.outcome.record.click()
+    letter = _summary(app).split("officer-view")[0]
+    assert 'data-final="accepted"' in letter and "Garant solide" in letter and "refus" not in letter.lower()
+
+
+def test_a_mode_switch_and_back_and_a_value_typed_again_log_nothing_new(app, credit_model):
+    app.client.id.value = str(credit_model.client_ids()[3])
+    logged = len(app.audit.decisions())
+    app.mode.value = "prospect"
+    app.mode.value = "client"
+    assert app.decision is not None and len(app.audit.decisions()) == logged
+    _prospect(app)
+    logged = len(app.audit.decisions())
+    app.form._inputs["AMT_CREDIT"].value = "600 000,00"   # the same number written otherwise
+    app.mode.value = "client"
+    app.mode.value = "prospect"
+    assert app.decision is not None and len(app.audit.decisions()) == logged
+
+
+def test_a_second_page_on_the_same_client_sees_the_outcome_and_only_amends_it_knowingly(credit_model, tmp_path):
+    log = AuditLog(tmp_path / "shared.sqlite")
+    a, b = CreditApp(credit_model, log), CreditApp(credit_model, log)
+    client = str(credit_model.client_ids()[5])
+    a.client.id.value = client
+    b.client.id.value = client
+    a.outcome.record.click()
+    b.outcome.choice.value, b.outcome.reason.value = "overrides", "Revenus complémentaires justifiés"
+    b.outcome.record.click()
+    assert "⚠" in b.outcome.status.value and b.outcome.choice.value == "follows"   # shown what is on record
+    assert [o["action"] for o in log.decisions()[-1]["outcomes"]] == ["follows"]
+    b.outcome.choice.value, b.outcome.reason.value = "overrides", "Revenus complémentaires justifiés"
+    b.outcome.record.click()
+    assert [o["action"] for o in log.decisions()[-1]["outcomes"]] == ["follows", "overrides"]
+    c = CreditApp(credit_model, log)
+    c.client.id.value = client
+    assert c.outcome.choice.value == "overrides" and "Revenus complémentaires" in c.outcome.status.value
+    assert c.outcome.record.description == i18n.t("ui:amend", "fr")
 
 
 # ---- the rule, over any sequence of the officer's actions --------------------------------------------------------
@@ -319,11 +375,12 @@ def test_a_refusal_with_only_partial_steps_shows_them_as_such_and_the_notice_fol
     app.client.id.value = str(client)
     buttons = [b for b in app.answer.suggestions.children if isinstance(b, w.Button)]
     assert buttons and all("partielle" in b.description for b in buttons)
+    app.outcome.record.click()
     page = _summary(app)
     assert "notice" in page and app.decision_id in page and "officer-view" in page
-    from credit_widgets.documents.reason_codes import group_members, principal_reasons
+    from credit_widgets.documents.reason_codes import group_members, letter_reasons
 
-    for code in principal_reasons(app.decision, group_members(credit_model.scoring.feature_names)):
+    for code in letter_reasons(app.decision, group_members(credit_model.scoring.feature_names)):
         assert html.escape(code.text("fr")) in page
     buttons[0].click()
     assert app.original is not None and app.decision.probability < app.original.probability
