@@ -173,11 +173,22 @@ CONSISTENCY_RULES = (
 )
 
 
-def _check_consistency(row: dict) -> None:
-    def value(name):
-        given = row.get(name)
-        return math.nan if given is None else float(given)
+def consistency_problem(row: dict, before: dict | None = None) -> InputError | None:
+    """The first rule between inputs that `row` breaks (None if none), leaving out the rules `before` already broke:
+    a known client's file is in the base as it is, and a change to it is refused only for what the change breaks."""
+    def getter(values):
+        def value(name):
+            given = values.get(name)
+            return math.nan if given is None else float(given)
+        return value
 
     for name, key, impossible in CONSISTENCY_RULES:
-        if bool(impossible(value)):
-            raise InputError(name, key)
+        if bool(impossible(getter(row))) and not (before is not None and bool(impossible(getter(before)))):
+            return InputError(name, key)
+    return None
+
+
+def _check_consistency(row: dict) -> None:
+    problem = consistency_problem(row)
+    if problem is not None:
+        raise problem

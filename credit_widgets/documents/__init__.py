@@ -5,10 +5,10 @@ The map of rooms and which way imports run: docs/architecture.md."""
 from .._public import lazy
 
 _HOMES = {
-    "notice_html": "letter",
+    "letter_html": "letter",
     "summary_html": "summary",
     "ReasonCode": "reason_codes",
-    "principal_reasons": "reason_codes",
+    "letter_reasons": "reason_codes",
 }
 __all__ = sorted(_HOMES)
 __getattr__ = lazy(__name__, _HOMES)

@@ -31,6 +31,7 @@ import pandas as pd
 
 from ..decision.applicant import Applicant
 from ..decision.rules import favourable
+from ..decision.validate import consistency_problem
 from ..features.builder import RATIO_SOURCES, application_ratios
 from ..features.history import safe_ratio
 from .levers import (  # noqa: F401
@@ -198,6 +199,8 @@ def _allowed(changes: dict, inputs: dict) -> bool:
     if _given(annuity) and _given(income) and "AMT_ANNUITY" in changes and annuity > (inputs.get("AMT_ANNUITY") or 0) \
             and annuity / income > MAX_ANNUITY_SHARE:
         return False   # never a heavier annuity than the applicant can carry
+    if consistency_problem({**inputs, **changes}, before=inputs) is not None:
+        return False   # a change the input contract would refuse (goods price out of step with the credit)
     if not (_given(annuity) and _given(credit)):
         return True
     # a term past the longest one offered is never proposed; a loan already past it (as asked) may still change in

@@ -212,6 +212,7 @@ class CreditApp(w.VBox):
             self._standing.clear()
             self.client.facts.value = ""
             self.outcome.show(None, None, None, lang)
+            self.outcome.offer_download(None)   # the last answer's letter goes with it: no document for no answer
             self._draw_unsaved()
             return
         shown = (d, desk.simulation, lang)

@@ -123,7 +123,7 @@ def test_known_client_with_changed_inputs_keeps_the_history_like_the_page(server
             return False
 
     client = next(int(c) for c in client_ids[3:] if typable(int(c)))
-    changes = {"AMT_CREDIT": 150000.0, "AMT_ANNUITY": 9000.0}
+    changes = {"AMT_CREDIT": 150000.0, "AMT_ANNUITY": 9000.0, "AMT_GOODS_PRICE": 135000.0}
     status, answer = _post(server, _rows([{"SK_ID_CURR": client, **changes}]))
     assert status == 200, answer
     (row,) = answer["predictions"]

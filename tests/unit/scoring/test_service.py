@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from credit_widgets import CreditModel, InputError
 from credit_widgets.data.schema import FIELDS
+from credit_widgets.decision.validate import GOODS_PRICE_RATIO, consistency_problem
 from credit_widgets.explain.population import COMPLETE
 
 
@@ -136,6 +137,7 @@ def test_every_refusal_gets_a_true_indication_with_actionable_changes_only(credi
                 field = FIELDS[column]
                 assert field.actionable and not field.protected
                 assert field.min <= value <= field.max
+            assert consistency_problem({**d.inputs, **changes}, before=d.inputs) is None, "a change the page refuses"
             if not s.history:
                 again = credit_model.score_variants(d, [{**d.inputs, **changes}])[0]
                 assert again == pytest.approx(probability, abs=1e-6)
@@ -259,6 +261,27 @@ def test_a_batch_decides_each_row_as_one_call_would(credit_model):
         assert d.probability == pytest.approx(e.probability, abs=1e-7) and p == pytest.approx(e.probability, abs=1e-7)
         assert [r.text("en") for r in d.reasons] == [r.text("en") for r in e.reasons]
         assert d.client_id == e.client_id and d.rare_profile == e.rare_profile and d.thin_file == e.thin_file
+
+
+def test_a_change_to_a_client_file_obeys_the_rules_between_inputs_like_a_typed_application(credit_model):
+    """A credit cut to a tenth of the goods price is refused for a client (page and API) as for a prospect; the
+    goods price moved with it is not; a rule the file itself already broke is not held against a change."""
+    d = next(c for c in map(credit_model.score_client, credit_model.client_ids())
+             if (c.inputs.get("AMT_GOODS_PRICE") or 0) > 100_000)
+    cut = {"AMT_CREDIT": d.inputs["AMT_GOODS_PRICE"] / (2 * GOODS_PRICE_RATIO)}
+    cut["AMT_ANNUITY"] = cut["AMT_CREDIT"] / 20
+    with pytest.raises(InputError) as error:
+        credit_model.rescore(d, cut)
+    assert (error.value.field, error.value.key) == ("AMT_GOODS_PRICE", "goods_price_with_credit")
+    with pytest.raises(InputError) as error:
+        credit_model.read_rows([{"SK_ID_CURR": d.client_id, **cut}])
+    assert error.value.key == "goods_price_with_credit" and error.value.row == 0
+    moved = {**cut, "AMT_GOODS_PRICE": cut["AMT_CREDIT"]}
+    assert credit_model.rescore(d, moved).probability == pytest.approx(
+        credit_model.score_variants(d, [{**d.inputs, **moved}])[0], abs=1e-6)
+    already = {**d.inputs, "AMT_GOODS_PRICE": d.inputs["AMT_CREDIT"] * 2 * GOODS_PRICE_RATIO}
+    assert consistency_problem(already) is not None
+    assert consistency_problem({**already, "AMT_INCOME_TOTAL": 99_000.0}, before=already) is None
 
 
 def test_a_bad_row_in_a_batch_is_named_by_its_position(credit_model):

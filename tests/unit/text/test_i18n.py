@@ -87,9 +87,9 @@ def test_a_probability_never_reads_as_equal_to_a_threshold_it_is_not():
 
 # ---- no unused key --------------------------------------------------------------------------------------------------
 def _sources() -> str:
-    """The package's modules (the catalogue aside) and the notebooks, where every key shown is asked for."""
+    """The package's modules (the catalogues aside) and the notebooks, where every key shown is asked for."""
     files = [*(REPO / "credit_widgets").rglob("*.py"), *REPO.glob("*.ipynb")]
-    return "\n".join(p.read_text(encoding="utf-8") for p in files if p.name != "catalogue.py")
+    return "\n".join(p.read_text(encoding="utf-8") for p in files if not p.name.startswith("catalogue"))
 
 
 def _quoted(word: str, sources: str) -> bool:
