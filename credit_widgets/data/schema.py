@@ -197,6 +197,16 @@ class Field:
         """A 0/1 column (a phone given, a document provided): asked and shown as yes / no, never as a number."""
         return self.kind == "integer" and self.min == 0 and self.max == 1
 
+    @property
+    def style(self) -> str:
+        """How its values read (`i18n.styled`): a level, yes / no, an amount, a score, a count, years or a number."""
+        if self.kind in ("choice", "flag"):
+            return "category"
+        if self.yes_no:
+            return "yes_no"
+        return {"amount": "amount", "score": "score", "integer": "count"}.get(
+            self.kind, "years" if self.unit == "years" else "number")
+
     def to_display(self, raw):
         """Raw value(s) (scalar, array or Series) in the units shown; text and missing pass through."""
         if self.display_scale == 1.0 or raw is None or isinstance(raw, str):

@@ -37,12 +37,8 @@ class InputError(ValueError):
 
 
 def _shown_bound(field, value):
-    def render(lang):
-        if field.kind == "amount":
-            return i18n.amount(value, lang)
-        text = i18n.number(value, lang, 2 if field.kind == "score" else 0)
-        return i18n.years(value, lang) if field.unit == "years" else text
-    return render
+    """A field's bound as its values read, in the language of the message (said per language)."""
+    return lambda lang: i18n.styled(value, field.style, lang)
 
 
 def validate_prospect(inputs) -> dict:  # noqa: C901 (one check per kind of field, in the order a person reads the form)

@@ -75,50 +75,12 @@ class Reason:
         return self.texts[i18n.check_lang(lang)]
 
 
-def _format(value, style: str, lang: str, column: str | None = None) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return i18n.t("missing_value", lang)
-    if style == "percent":
-        return i18n.percent(value, lang)
-    if style == "times":
-        return i18n.number(value, lang, 1)
-    if style == "count":
-        return i18n.number(value, lang, 0)
-    if style == "amount":
-        return i18n.amount(value, lang)
-    if style == "years":
-        return i18n.years(value, lang)
-    if style == "score":
-        return i18n.number(value, lang, 2)
-    if style == "yes_no":
-        return i18n.t("ui:yes" if value else "ui:no", lang)
-    if isinstance(value, str):
-        return i18n.level(value, lang)
-    if isinstance(value, (int, float, np.floating)):
-        size = abs(float(value))
-        decimals = 0 if size >= 100 or float(value).is_integer() else (2 if size >= 1 else 3)
-        return i18n.number(value, lang, decimals)
-    return str(value)
-
-
-def _style(column: str) -> str:
-    f = FIELDS.get(column)
-    if f is None:
-        return "number"
-    if f.kind in ("choice", "flag"):
-        return "category"
-    if f.yes_no:
-        return "yes_no"
-    return {"amount": "amount", "score": "score", "integer": "count"}.get(f.kind, "years" if f.unit == "years"
-                                                                         else "number")
-
-
 def value_style(column: str) -> str:
     """How a value of this input or feature reads: the one rule the page, the reasons and the charts follow."""
     if column in METRICS:
         return METRICS[column]
     if column in FIELDS:
-        return _style(column)
+        return FIELDS[column].style
     if column.startswith("EXT_SOURCE_"):
         return "score"
     if column.endswith(("_SHARE", "_SHARE_12M")) or column.startswith("CC_USAGE"):
@@ -130,7 +92,7 @@ def value_style(column: str) -> str:
 
 def display_text(column: str, shown, lang: str) -> str:
     """A value already in displayed units (years, shares...) as text in `lang`, styled for its column."""
-    return _format(shown, value_style(column), lang, column)
+    return i18n.styled(shown, value_style(column), lang)
 
 
 def input_text(column: str, raw, lang: str) -> str:
@@ -175,18 +137,18 @@ def describe(name: str, contribution: float, features: np.ndarray, feature_contr
         median = stats.repaid_median.get(metric, np.nan)
         texts = {}
         for lang in i18n.LANGUAGES:
-            fact = i18n.t(f"metric:{metric}", lang, value=_format(value, style, lang))
+            fact = i18n.t(f"metric:{metric}", lang, value=i18n.styled(value, style, lang))
             fact = fact[0].upper() + fact[1:]
-            texts[lang] = f"{fact} ({i18n.t('repaid_median', lang, value=_format(median, style, lang))})"
+            texts[lang] = f"{fact} ({i18n.t('repaid_median', lang, value=i18n.styled(median, style, lang))})"
         return Reason(name, contribution, value, texts, metric)
     # 4. the input itself: its value, and the clients who repaid (median) or its group's default rate
     value = _display(name, raw.get(name))
-    style = _style(name)
+    style = FIELDS[name].style if name in FIELDS else "number"
     # a score the credit bureau did not return is not something the applicant failed to give
     bureau = name in FIELDS and FIELDS[name].group == "external"
     texts = {}
     for lang in i18n.LANGUAGES:
-        said = i18n.t("missing_bureau", lang) if value is None and bureau else _format(value, style, lang)
+        said = i18n.t("missing_bureau", lang) if value is None and bureau else i18n.styled(value, style, lang)
         fact = i18n.t("metric:plain", lang, label=input_label(name, lang), value=said)
         if style == "category" and value is not None and name in stats.category_rates:
             rate = stats.category_rates[name].get(str(value))
@@ -197,7 +159,7 @@ def describe(name: str, contribution: float, features: np.ndarray, feature_contr
         # a yes / no has no telling median ("median No"): its value says it all
         elif style not in ("category", "yes_no") and name in index and name in stats.repaid_median:
             median = _display(name, stats.repaid_median[name])
-            fact += f" ({i18n.t('repaid_median', lang, value=_format(median, style, lang))})"
+            fact += f" ({i18n.t('repaid_median', lang, value=i18n.styled(median, style, lang))})"
         texts[lang] = fact
     return Reason(name, contribution, value, texts, missing=value is None and not name.startswith(("group:",
                                                                                                    "history:")))

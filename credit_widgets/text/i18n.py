@@ -151,6 +151,50 @@ def years(value, lang: str) -> str:
     return f"{number(value, lang, decimals)} ans" if lang == "fr" else f"{number(value, lang, decimals)} years"
 
 
+def styled(value, style: str, lang: str) -> str:
+    """A value in displayed units as text, by its style (`Field.style` for an input; the explanations add "percent"
+    and "times" for their ratios): the one value -> text rule of the reasons, the page, the charts, the letter and
+    the input errors' bounds. Missing reads "not given"."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return t("missing_value", lang)
+    if style == "percent":
+        return percent(value, lang)
+    if style == "times":
+        return number(value, lang, 1)
+    if style == "count":
+        return number(value, lang, 0)
+    if style == "amount":
+        return amount(value, lang)
+    if style == "years":
+        return years(value, lang)
+    if style == "score":
+        return number(value, lang, 2)
+    if style == "yes_no":
+        return t("ui:yes" if value else "ui:no", lang)
+    if isinstance(value, str):
+        return level(value, lang)
+    try:
+        size = abs(float(value))
+    except (TypeError, ValueError):
+        return str(value)
+    decimals = 0 if size >= 100 or float(value).is_integer() else (2 if size >= 1 else 3)
+    return number(value, lang, decimals)
+
+
+def as_typed(shown, style: str, lang: str) -> str:
+    """A value in displayed units as a person would type it back into a field (no unit, no grouping): what
+    `parse_number` reads as the same number. Amounts to the cent only when they have cents (a suggestion: the screen
+    is what is scored), scores to 2 decimals, years to one decimal unless it is 0 ("43", not "43.0")."""
+    if shown is None:
+        return ""
+    if style == "score" or (style == "amount" and shown != int(shown)):
+        decimals = 2
+    else:
+        decimals = 1 if style == "years" and round(shown, 1) != round(shown) else 0
+    text = f"{shown:.{decimals}f}"
+    return text.replace(".", ",") if lang == "fr" else text
+
+
 # ---- reading numbers typed by a person ---------------------------------------------------------------------------
 _SPACES = (" ", "\u00a0", NNBSP, "\u2009")
 _DIGITS = re.compile(r"\d+")

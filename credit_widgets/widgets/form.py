@@ -30,16 +30,8 @@ def _unit(field, lang: str) -> str:
 
 
 def format_shown(field, shown, lang: str) -> str:
-    """A displayed value as the officer would type it in that language (no unit, plain digits)."""
-    if shown is None:
-        return ""
-    if field.kind == "score" or (field.kind == "amount" and shown != int(shown)):
-        decimals = 2   # an amount to the cent (a suggestion) is shown to the cent: the screen is what is scored
-    else:
-        # years to one decimal, and none when that decimal is 0 ("43", not "43.0": the same number once typed back)
-        decimals = 1 if field.unit == "years" and round(shown, 1) != round(shown) else 0
-    text = f"{shown:.{decimals}f}"
-    return text.replace(".", ",") if lang == "fr" else text
+    """A displayed value as the officer would type it in that language (`i18n.as_typed`, by the field's style)."""
+    return i18n.as_typed(shown, field.style, lang)
 
 
 def parse_shown(field, text: str, lang: str | None = None):

@@ -149,3 +149,27 @@ def test_figures_said_together_get_the_decimals_that_tell_them_apart():
     assert i18n.decimals_apart(0.09, 0.09) == 1             # equal figures read equal: no extra decimals
     texts = [i18n.percent(s, "fr", i18n.decimals_apart(0.0903, 0.0902, 0.08)) for s in (0.0903, 0.0902)]
     assert texts[0] != texts[1]
+
+
+_NUMERIC = [f for f in FIELDS.values() if f.min is not None and f.max is not None and not f.yes_no
+            and f.kind not in ("choice", "flag")]
+
+
+@pytest.mark.parametrize("field", _NUMERIC, ids=lambda f: f.name)
+def test_one_value_to_text_rule_for_the_page_the_reasons_and_the_input_errors(field):
+    """A value typed back as the form writes it is the same number; a range error's bounds read as the field's
+    values read in the reasons and on the page (one rule, `i18n.styled` by `Field.style`)."""
+    from credit_widgets.decision.validate import InputError, validate_prospect
+    from credit_widgets.explain.reasons import display_text
+    from credit_widgets.widgets.form import format_shown
+
+    step = 0.01 if field.style == "score" else (0.1 if field.style == "years" else 1.0)
+    for lang in i18n.LANGUAGES:
+        for shown in (field.min, (field.min + field.max) / 2, field.max):
+            typed = format_shown(field, shown, lang)
+            assert i18n.parse_number(typed) == pytest.approx(shown, abs=step / 2 + 1e-9), (typed, shown)
+        with pytest.raises(InputError) as error:
+            validate_prospect({field.name: field.from_display(field.max + 10 * max(step, abs(field.max)))})
+        message = error.value.message(lang)
+        for bound in (field.min, field.max):
+            assert display_text(field.name, bound, lang) in message, (message, bound)
