@@ -248,7 +248,7 @@ def test_a_decision_stays_as_it_was_decided(credit_model):
 def test_a_batch_decides_each_row_as_one_call_would(credit_model):
     ids = credit_model.client_ids()[:6]
     prospect = {"AMT_INCOME_TOTAL": 90000.0, "AMT_CREDIT": 400000.0, "AMT_ANNUITY": 30000.0, "DAYS_BIRTH": -9000.0}
-    change = {"AMT_CREDIT": 120000.0, "AMT_ANNUITY": 7000.0}
+    change = {"AMT_CREDIT": 120000.0, "AMT_ANNUITY": 7000.0, "AMT_GOODS_PRICE": 108000.0}
     rows = [{"SK_ID_CURR": ids[0]}, prospect, {"SK_ID_CURR": ids[1], **change}, {"SK_ID_CURR": np.float64(ids[2])},
             {"SK_ID_CURR": ids[3], "DAYS_EMPLOYED": 365243.0, "NAME_TYPE_SUITE": "XNA"}]
     expected = [credit_model.score_client(ids[0]), credit_model.score_prospect(prospect),
