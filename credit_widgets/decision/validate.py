@@ -184,6 +184,16 @@ def consistency_problem(row: dict, before: dict | None = None) -> InputError | N
     return None
 
 
+def validate_change(before: dict, changes) -> dict:
+    """Changes to a known client's file (a suggestion applied, an API row with an id and other values): each field
+    checked as typed (`validate_prospect`), then the file as changed against the rules between inputs."""
+    clean = validate_prospect(changes)
+    problem = consistency_problem({**before, **clean}, before=before)
+    if problem is not None:
+        raise problem
+    return clean
+
+
 def _check_consistency(row: dict) -> None:
     problem = consistency_problem(row)
     if problem is not None:

@@ -14,7 +14,7 @@ import pandas as pd
 from ..data.tables import means_nothing
 from ..decision.applicant import Applicant
 from ..decision.rules import deciding_model
-from ..decision.validate import InputError, consistency_problem, validate_application, validate_prospect
+from ..decision.validate import InputError, validate_application, validate_change
 from ..features.grouping import Grouping
 from ..features.history import TABLE_COUNTS
 
@@ -118,10 +118,7 @@ class RowBuilder:
                     # only what differs from the client's file is checked: the file's own values are in the base
                     # already, including the few outside the officer's ranges (e.g. a credit above 5 million)
                     stored = self.application_row(row)
-                    changes = validate_prospect({k: v for k, v in given.items() if stored.get(k) != v})
-                    problem = consistency_problem({**stored, **changes}, before=stored)
-                    if problem is not None:
-                        raise problem
+                    changes = validate_change(stored, {k: v for k, v in given.items() if stored.get(k) != v})
                     applicants.append(Applicant(int(client_id), row, {**stored, **changes}, changed=bool(changes)))
                 else:
                     inputs = {k: v for k, v in validate_application(given).items() if k != "SK_ID_CURR"}

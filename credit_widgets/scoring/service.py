@@ -16,7 +16,7 @@ from ..data.schema import FIELDS
 from ..data.tables import default_data_dir
 from ..decision.applicant import Applicant
 from ..decision.rules import BORDERLINE_BAND, Decision, borderline, favourable
-from ..decision.validate import InputError, consistency_problem, validate_application, validate_prospect
+from ..decision.validate import InputError, validate_application, validate_change
 from ..explain.population import Population, display_values
 from ..explain.recourse import MAX_ANNUITY_SHARE, MAX_TERM, Suggestion, suggest  # noqa: F401  (their home was here)
 from ..explain.recourse import apply as apply_suggestion
@@ -148,10 +148,7 @@ class CreditModel:
         """The same applicant with some application inputs changed (a suggestion applied); history unchanged."""
         if decision.client_id is None:
             return self.score_prospect({**decision.inputs, **changes})
-        variant = {**decision.inputs, **validate_prospect(changes)}
-        problem = consistency_problem(variant, before=decision.inputs)
-        if problem is not None:
-            raise problem
+        variant = {**decision.inputs, **validate_change(decision.inputs, changes)}
         return self.decide_all([Applicant(decision.client_id, decision.row, variant, changed=True)])[0]
 
     # ---- what would change the answer ---------------------------------------------------------------------
